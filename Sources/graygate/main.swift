@@ -1,0 +1,3 @@
+import GraygateCore
+
+print("graygate")
