@@ -1,0 +1,125 @@
+/// Judges whether gray's latency is worse than normal's.
+///
+/// Significance comes from the Mann-Whitney U test, which compares whole distributions without assuming a
+/// shape. The effect is judged on the relative change of each configured quantile and on the
+/// Hodges-Lehmann shift relative to normal's median; the check warns at half of each margin.
+enum LatencyCheck {
+    static func evaluate(gray: CohortAccumulator, normal: CohortAccumulator, settings: CheckSettings) -> PendingCheck {
+        let latency = settings.latency
+        let grayCount = gray.latency.count
+        let normalCount = normal.latency.count
+        let fail = latency.quantileMargins.values.max()
+        var result = CheckResult(
+            id: "latency", kind: .latency, verdict: .inconclusive, isCritical: latency.isCritical, reason: "",
+            test: "Mann-Whitney U (two-sided, tie and continuity corrected)",
+            threshold: CheckResult.Threshold(
+                warn: fail.map { $0 / 2 }, fail: fail,
+                description: marginDescription(latency)),
+            samples: CheckResult.Samples(gray: grayCount, normal: normalCount), details: [:], notes: [:])
+
+        if let reason = SampleSize.shortfall(gray: grayCount, normal: normalCount, minimum: settings.minimumSamples,
+                                             what: "requests with a latency") {
+            result.reason = reason
+            return .settled(result)
+        }
+
+        let samples = DistributionAccumulator.comparableSamples(gray.latency, normal.latency)
+        guard let test = MannWhitneyUTest(gray: samples.gray, normal: samples.normal) else {
+            result.reason = "The latency samples could not be compared."
+            return .settled(result)
+        }
+        result.statistic = test.z
+        result.pValue = test.pValue
+        result.log10PValue = test.log10PValue
+        result.details["u_gray"] = test.uGray
+        result.details["auc_gray_slower"] = test.auc
+        if !samples.isExact {
+            result.notes["sketch"] = "tests ran on sketch buckets of relative accuracy \(gray.latency.layout.relativeAccuracy)"
+        }
+
+        let normalMedian = normal.latency.quantile(0.5)
+        if let shift = HodgesLehmannEstimate(gray: samples.gray, normal: samples.normal) {
+            result.details["hodges_lehmann_shift_ms"] = shift.estimate
+            result.confidenceInterval = CheckResult.Interval(
+                name: "hodges_lehmann_shift", lower: shift.lower, upper: shift.upper,
+                level: shift.confidenceLevel, unit: "ms")
+            if let normalMedian, normalMedian > 0 {
+                result.details["hodges_lehmann_shift_relative"] = shift.estimate / normalMedian
+            }
+        }
+
+        // The worst quantile is the one whose change uses up the largest share of its margin.
+        var compared: [(quantile: LatencyQuantile, change: Double, margin: Double)] = []
+        for quantile in LatencyQuantile.allCases {
+            guard let grayValue = gray.latency.quantile(quantile.probability),
+                  let normalValue = normal.latency.quantile(quantile.probability) else { continue }
+            guard normalValue > 0 else {
+                result.notes["\(quantile.rawValue)_change"] = "normal \(quantile.rawValue) latency is 0, so a relative change is undefined"
+                continue
+            }
+            let change = grayValue / normalValue - 1
+            result.details["\(quantile.rawValue)_change"] = change
+            if let margin = latency.quantileMargins[quantile] {
+                compared.append((quantile, change, margin))
+            }
+        }
+        let worst = compared.max { share(of: $0.change, margin: $0.margin) < share(of: $1.change, margin: $1.margin) }
+
+        let relativeShift = result.details["hodges_lehmann_shift_relative"] ?? nil
+        let shiftMargin = latency.shiftMargin
+        var pending = PendingCheck(result: result, needsJudgement: true)
+        pending.isWorse = test.auc > 0.5
+        let quantileFails = compared.contains { $0.change > $0.margin }
+        let quantileWarns = compared.contains { $0.change > $0.margin / 2 }
+        pending.reachesFail = quantileFails || (relativeShift ?? 0) > shiftMargin
+        pending.reachesWarn = quantileWarns || (relativeShift ?? 0) > shiftMargin / 2
+
+        if let worst {
+            pending.result.effect = CheckResult.Effect(name: "\(worst.quantile.rawValue)_change", value: worst.change, unit: "ratio")
+        }
+        let effectText = worst.map { "gray \($0.quantile.rawValue) latency \(NumberFormat.signedPercent($0.change)) (margin \(NumberFormat.signedPercent($0.margin)))" }
+            ?? "no quantile could be compared"
+        let shiftText = pending.result.confidenceInterval.map { interval in
+            "Hodges-Lehmann shift \(NumberFormat.signed(pending.result.details["hodges_lehmann_shift_ms"] ?? nil, unit: "ms")) "
+                + "[\(NumberFormat.significant(interval.lower)), \(NumberFormat.significant(interval.upper))] ms"
+        } ?? ""
+
+        pending.explain = { outcome, pText in
+            switch outcome {
+            case .fail:
+                return "Gray is slower beyond the margin: \(effectText), \(shiftText), \(pText). Hold the rollout and investigate the slowdown."
+            case .warnNotSignificant:
+                return "Gray looks slower beyond the margin (\(effectText)) but the difference is not significant (\(pText)); collect more traffic before widening."
+            case .warnWithinMargin:
+                return "Gray is significantly slower but within the margin: \(effectText), \(shiftText), \(pText)."
+            case .pass:
+                return "No latency regression beyond the margins: \(effectText), \(shiftText)."
+            }
+        }
+        return pending
+    }
+
+    private static func share(of change: Double, margin: Double) -> Double {
+        margin > 0 ? change / margin : change
+    }
+
+    private static func marginDescription(_ settings: LatencyCheckSettings) -> String {
+        let quantiles = settings.quantileMargins.sorted { $0.key < $1.key }
+            .map { "\($0.key.rawValue) \(NumberFormat.signedPercent($0.value))" }
+        return "fail when significant and " + (quantiles + ["shift \(NumberFormat.signedPercent(settings.shiftMargin)) of normal median"])
+            .joined(separator: " or ") + " is exceeded; warn at half of each margin"
+    }
+}
+
+/// The minimum-sample rule shared by the checks.
+enum SampleSize {
+    /// Returns the inconclusive reason when either cohort has fewer than `minimum` samples, else nil.
+    static func shortfall(gray: Int, normal: Int, minimum: Int, what: String) -> String? {
+        var short: [String] = []
+        if gray < minimum { short.append("gray has \(gray)") }
+        if normal < minimum { short.append("normal has \(normal)") }
+        guard !short.isEmpty else { return nil }
+        return "Too few \(what): \(short.joined(separator: " and ")), below the minimum of \(minimum); "
+            + "collect more traffic or lower checks.min_samples."
+    }
+}

@@ -1,0 +1,119 @@
+/// Everything that decides how graygate reads a log and judges a rollout: the field mapping, the checks and
+/// their thresholds, and input limits. Every value has a default, so no configuration file is needed for
+/// logs in the default shape.
+public struct Configuration: Sendable, Equatable {
+    public var mapping = Mapping()
+    public var checks = CheckSettings()
+    public var input = InputSettings()
+
+    public init() {}
+}
+
+/// Where each field is found in a log line and how its value is read.
+public struct Mapping: Sendable, Equatable {
+    /// The path of the field that names the cohort.
+    public var cohortPath = FieldPath("cohort")!
+
+    /// Values of the cohort field that mean the gray (canary) cohort; compared byte for byte.
+    public var grayValues = ["gray", "canary"]
+
+    /// Values of the cohort field that mean the normal (baseline) cohort.
+    public var normalValues = ["normal", "stable", "baseline", "control"]
+
+    /// The path of the request latency.
+    public var latencyPath = FieldPath("latency_ms")!
+
+    /// The unit the latency is logged in; graygate reports milliseconds.
+    public var latencyUnit = LatencyUnit.milliseconds
+
+    /// The path of the HTTP or gRPC-mapped status code, or nil to ignore status codes.
+    public var statusPath: FieldPath? = FieldPath("status")!
+
+    /// Status codes that count as errors, as closed ranges.
+    public var errorStatuses: [ClosedRange<Int>] = [500...999]
+
+    /// The path of an error field: any value but `null` and `false` marks an error. Nil to ignore it.
+    public var errorPath: FieldPath? = FieldPath("error")!
+
+    /// Whether a JSON string that is wholly a number (`"182.5"`) is read as that number.
+    public var numbersInStrings = true
+
+    /// Numeric model outputs and other numeric fields compared for drift.
+    public var numericFields = [NumericField(name: "score", path: FieldPath("prediction.score")!, range: 0...1, resolution: 0.001)]
+
+    /// Categorical model outputs compared for drift.
+    public var categoricalFields = [CategoricalField(name: "label", path: FieldPath("prediction.label")!)]
+
+    public init() {}
+}
+
+/// The unit of a logged latency.
+public enum LatencyUnit: String, Sendable, CaseIterable {
+    case seconds = "s"
+    case milliseconds = "ms"
+    case microseconds = "us"
+    case nanoseconds = "ns"
+
+    /// The factor that converts a value in this unit to milliseconds.
+    var millisecondsPerUnit: Double {
+        switch self {
+        case .seconds: return 1000
+        case .milliseconds: return 1
+        case .microseconds: return 0.001
+        case .nanoseconds: return 0.000_001
+        }
+    }
+}
+
+/// A numeric field compared between cohorts.
+public struct NumericField: Sendable, Equatable {
+    /// The name shown in reports and metric labels.
+    public var name: String
+
+    public var path: FieldPath
+
+    /// The range where values are counted on a fine linear grid rather than the relative-error sketch.
+    ///
+    /// Scores and probabilities in [0, 1] need absolute, not relative, resolution: KS and PSI compare
+    /// cumulative shares, and a 1% relative bucket near 0.9 is 0.009 wide.
+    public var range: ClosedRange<Double>?
+
+    /// The width of the linear grid inside `range`; values logged with at most that many decimals are exact.
+    public var resolution: Double?
+
+    public init(name: String, path: FieldPath, range: ClosedRange<Double>? = nil, resolution: Double? = nil) {
+        self.name = name
+        self.path = path
+        self.range = range
+        self.resolution = resolution
+    }
+}
+
+/// A categorical field compared between cohorts.
+public struct CategoricalField: Sendable, Equatable {
+    public var name: String
+    public var path: FieldPath
+
+    /// The number of distinct values counted per cohort; later new values are counted together as other.
+    public var maxCategories = 1000
+
+    public init(name: String, path: FieldPath, maxCategories: Int = 1000) {
+        self.name = name
+        self.path = path
+        self.maxCategories = maxCategories
+    }
+}
+
+/// Limits on input.
+public struct InputSettings: Sendable, Equatable {
+    /// The longest line read, in bytes; longer lines are rejected.
+    public var maxLineBytes = 16 << 20
+
+    /// The number of exact values kept per field and cohort before the relative-error sketch takes over.
+    public var exactSampleLimit = 8192
+
+    /// The relative accuracy of the latency and numeric sketches.
+    public var sketchRelativeAccuracy = 0.005
+
+    public init() {}
+}

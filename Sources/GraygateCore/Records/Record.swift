@@ -1,0 +1,57 @@
+/// The cohort a request belongs to.
+public enum Cohort: String, Sendable, CaseIterable {
+    /// The new version under gradual rollout.
+    case gray
+
+    /// The baseline version.
+    case normal
+}
+
+/// A numeric field's reading in one line.
+enum NumericReading: Equatable {
+    case value(Double)
+
+    /// The path is absent or `null`.
+    case missing
+
+    /// The value is of the wrong type, not finite, or out of range for the field (a negative latency).
+    case invalid
+}
+
+/// A categorical field's reading in one line: bytes of the line, decoded bytes, or nothing.
+enum CategoryReading: Equatable {
+    /// A span of the line holding the value as it is.
+    case span(ByteSpan)
+
+    /// The value after decoding escapes.
+    case decoded([UInt8])
+
+    case missing
+}
+
+/// The fields of one accepted line, as the mapping reads them.
+///
+/// One record is reused for every line, so reading a line allocates nothing once the arrays are sized.
+struct Record {
+    /// The cohort, or nil when the cohort value is not one of the configured values.
+    var cohort: Cohort?
+
+    /// The cohort field's value when it is not a configured one, for the unassigned tally.
+    var unassignedValue = CategoryReading.missing
+
+    var isError = false
+
+    /// Latency in milliseconds.
+    var latency = NumericReading.missing
+
+    /// One reading per configured numeric field, in configuration order.
+    var numeric: [NumericReading]
+
+    /// One reading per configured categorical field, in configuration order.
+    var categorical: [CategoryReading]
+
+    init(numericCount: Int, categoricalCount: Int) {
+        numeric = Array(repeating: .missing, count: numericCount)
+        categorical = Array(repeating: .missing, count: categoricalCount)
+    }
+}

@@ -1,0 +1,119 @@
+/// The whole result of an analysis, as one value that every output format renders.
+///
+/// Numbers that cannot be computed are nil, and the reason is in the owning value's `notes`, so the JSON
+/// rendering never contains NaN or infinity.
+public struct Report: Sendable, Equatable {
+    /// The version of this report's JSON layout; it changes when a field is renamed or removed.
+    public var schemaVersion = 1
+
+    public var tool = "graygate"
+    public var toolVersion = GraygateVersion.current
+
+    public var verdict: Verdict
+
+    /// One sentence that explains the verdict.
+    public var reason: String
+
+    public var input: InputReport
+    public var cohorts: [CohortReport]
+    public var traffic: TrafficReport
+    public var checks: [CheckResult]
+    public var settings: SettingsReport
+
+    public func cohort(_ cohort: Cohort) -> CohortReport? {
+        cohorts.first { $0.cohort == cohort }
+    }
+
+    public func check(_ id: String) -> CheckResult? {
+        checks.first { $0.id == id }
+    }
+}
+
+/// The version of graygate.
+public enum GraygateVersion {
+    public static let current = "0.1.0"
+}
+
+/// How every line was accounted for.
+public struct InputReport: Sendable, Equatable {
+    public var files: [String]
+    public var bytesRead: UInt64
+    public var linesRead: Int
+    public var acceptedLines: Int
+    public var rejectedLines: Int
+    public var blankLines: Int
+    public var rejectedByReason: [String: Int]
+    public var rejectedExamples: [RejectedLine]
+
+    /// Accepted lines whose cohort value matched neither cohort, by that value.
+    public var unassignedByValue: [String: Int]
+    public var unassignedLines: Int
+    public var damage: [InputDamage]
+
+    /// A Boolean value that indicates whether every line read is accounted for exactly once.
+    public var isReconciled: Bool { linesRead == acceptedLines + rejectedLines + blankLines }
+}
+
+/// The figures of one cohort.
+public struct CohortReport: Sendable, Equatable {
+    public var cohort: Cohort
+    public var requests: Int
+    public var errors: Int
+    public var errorRate: Double?
+    public var latency: DistributionReport
+    public var numericFields: [DistributionReport]
+    public var categoricalFields: [CategoriesReport]
+}
+
+/// A numeric distribution's summary; for latency the unit is milliseconds.
+public struct DistributionReport: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var missing: Int
+    public var invalid: Int
+    public var mean: Double?
+    public var min: Double?
+    public var max: Double?
+    public var p50: Double?
+    public var p90: Double?
+    public var p95: Double?
+    public var p99: Double?
+
+    /// `exact` (numpy's linear quantiles) or `sketch` (bucket representatives within `relative_accuracy`).
+    public var quantileMethod: String
+    public var relativeAccuracy: Double?
+
+    public func quantile(_ quantile: LatencyQuantile) -> Double? {
+        switch quantile {
+        case .p50: return p50
+        case .p90: return p90
+        case .p95: return p95
+        case .p99: return p99
+        }
+    }
+}
+
+/// A categorical field's counts in one cohort.
+public struct CategoriesReport: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var missing: Int
+    public var categories: [String: Int]
+
+    /// Values beyond the category limit, counted together.
+    public var other: Int
+}
+
+/// The observed traffic split.
+public struct TrafficReport: Sendable, Equatable {
+    public var grayShare: Double?
+    public var expectedGrayShare: Double?
+}
+
+/// The settings the verdicts were computed with.
+public struct SettingsReport: Sendable, Equatable {
+    public var alpha: Double
+    public var multipleTestingCorrection = "holm"
+    public var minimumSamples: Int
+    public var maxRejectedShare: Double
+}

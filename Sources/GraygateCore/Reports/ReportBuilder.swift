@@ -1,0 +1,83 @@
+/// Builds the report value from a log summary: per-cohort figures, the checks and the overall verdict.
+enum ReportBuilder {
+    static func build(summary: LogSummary, configuration: Configuration, files: [String]) -> Report {
+        let checks = Judge.checks(for: summary, configuration: configuration)
+        var (verdict, reason) = Judge.overall(checks)
+        if let hint = cohortHint(summary, mapping: configuration.mapping) {
+            reason += " " + hint
+        }
+
+        let input = summary.input
+        let assigned = summary.gray.requests + summary.normal.requests
+        return Report(
+            verdict: verdict,
+            reason: reason,
+            input: InputReport(
+                files: files,
+                bytesRead: input.bytesRead,
+                linesRead: input.linesRead,
+                acceptedLines: input.acceptedLines,
+                rejectedLines: input.rejectedLines,
+                blankLines: input.blankLines,
+                rejectedByReason: Dictionary(uniqueKeysWithValues: input.rejectedByReason.map { ($0.key.rawValue, $0.value) }),
+                rejectedExamples: input.examples,
+                unassignedByValue: Dictionary(input.unassigned.counts().map { ($0.value, $0.count) }, uniquingKeysWith: +)
+                    .merging(input.unassigned.otherCount > 0 ? ["(other)": input.unassigned.otherCount] : [:], uniquingKeysWith: +),
+                unassignedLines: input.unassigned.total,
+                damage: input.damage),
+            cohorts: Cohort.allCases.map { cohortReport($0, summary[$0], configuration: configuration) },
+            traffic: TrafficReport(
+                grayShare: assigned > 0 ? Double(summary.gray.requests) / Double(assigned) : nil,
+                expectedGrayShare: configuration.checks.trafficSplit.expectedGrayShare),
+            checks: checks,
+            settings: SettingsReport(
+                alpha: configuration.checks.alpha,
+                minimumSamples: configuration.checks.minimumSamples,
+                maxRejectedShare: configuration.checks.maxRejectedShare))
+    }
+
+    private static func cohortReport(_ cohort: Cohort, _ accumulator: CohortAccumulator,
+                                     configuration: Configuration) -> CohortReport {
+        CohortReport(
+            cohort: cohort,
+            requests: accumulator.requests,
+            errors: accumulator.errors,
+            errorRate: accumulator.requests > 0 ? Double(accumulator.errors) / Double(accumulator.requests) : nil,
+            latency: distributionReport(name: "latency_ms", accumulator.latency, missing: accumulator.latencyMissing,
+                                        invalid: accumulator.latencyInvalid),
+            numericFields: zip(configuration.mapping.numericFields, accumulator.numeric).map { field, values in
+                distributionReport(name: field.name, values.distribution, missing: values.missing, invalid: values.invalid)
+            },
+            categoricalFields: zip(configuration.mapping.categoricalFields, accumulator.categorical).map { field, values in
+                CategoriesReport(
+                    name: field.name, count: values.counter.total, missing: values.missing,
+                    categories: Dictionary(values.counter.counts().map { ($0.value, $0.count) }, uniquingKeysWith: +),
+                    other: values.counter.otherCount)
+            })
+    }
+
+    private static func distributionReport(name: String, _ values: DistributionAccumulator, missing: Int,
+                                           invalid: Int) -> DistributionReport {
+        let quantiles = values.quantiles(LatencyQuantile.allCases.map(\.probability))
+        return DistributionReport(
+            name: name, count: values.count, missing: missing, invalid: invalid, mean: values.mean,
+            min: values.isEmpty ? nil : values.minimum, max: values.isEmpty ? nil : values.maximum,
+            p50: quantiles[0], p90: quantiles[1], p95: quantiles[2], p99: quantiles[3],
+            quantileMethod: values.isExact ? "exact" : "sketch",
+            relativeAccuracy: values.isExact ? nil : values.layout.relativeAccuracy)
+    }
+
+    /// Explains an empty cohort with the cohort values that were seen instead, the usual mapping mistake.
+    private static func cohortHint(_ summary: LogSummary, mapping: Mapping) -> String? {
+        let empty = Cohort.allCases.filter { summary[$0].requests == 0 }
+        guard !empty.isEmpty else { return nil }
+        let seen = summary.input.unassigned.counts().sorted { $0.count > $1.count }.prefix(5)
+            .map { "'\($0.value)' (\($0.count))" }
+        let names = empty.map(\.rawValue).joined(separator: " and ")
+        if seen.isEmpty {
+            return "No line was assigned to \(names); check mapping.cohort.path ('\(mapping.cohortPath)')."
+        }
+        return "No line was assigned to \(names); values of '\(mapping.cohortPath)' seen: \(seen.joined(separator: ", ")). "
+            + "List them in mapping.cohort.gray or mapping.cohort.normal."
+    }
+}

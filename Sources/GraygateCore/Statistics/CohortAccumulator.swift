@@ -1,0 +1,87 @@
+/// Everything recorded about one cohort: traffic, errors, latency and the compared fields.
+struct CohortAccumulator: Sendable, Equatable {
+    private(set) var requests = 0
+    private(set) var errors = 0
+
+    /// Latency in milliseconds of every request with a valid latency, errors included.
+    private(set) var latency: DistributionAccumulator
+    private(set) var latencyMissing = 0
+    private(set) var latencyInvalid = 0
+
+    private(set) var numeric: [FieldDistribution]
+    private(set) var categorical: [FieldCategories]
+
+    /// A numeric field's distribution with the counts of lines that had no usable value.
+    struct FieldDistribution: Sendable, Equatable {
+        var distribution: DistributionAccumulator
+        var missing = 0
+        var invalid = 0
+    }
+
+    /// A categorical field's counts with the count of lines that had no value.
+    struct FieldCategories: Sendable, Equatable {
+        var counter: CategoryCounter
+        var missing = 0
+    }
+
+    init(mapping: Mapping, input: InputSettings) {
+        latency = DistributionAccumulator(
+            layout: SketchLayout(relativeAccuracy: input.sketchRelativeAccuracy),
+            exactLimit: input.exactSampleLimit)
+        numeric = mapping.numericFields.map { field in
+            FieldDistribution(distribution: DistributionAccumulator(
+                layout: SketchLayout(relativeAccuracy: input.sketchRelativeAccuracy, linearRange: field.range,
+                                     resolution: field.resolution),
+                exactLimit: input.exactSampleLimit))
+        }
+        categorical = mapping.categoricalFields.map { FieldCategories(counter: CategoryCounter(maxCategories: $0.maxCategories)) }
+    }
+
+    /// Records one request; `line` holds the bytes that the record's spans point into.
+    mutating func record(_ record: Record, line: UnsafeRawBufferPointer) {
+        requests += 1
+        if record.isError { errors += 1 }
+
+        switch record.latency {
+        case .value(let milliseconds): latency.record(milliseconds)
+        case .missing: latencyMissing += 1
+        case .invalid: latencyInvalid += 1
+        }
+
+        for index in numeric.indices {
+            switch record.numeric[index] {
+            case .value(let value): numeric[index].distribution.record(value)
+            case .missing: numeric[index].missing += 1
+            case .invalid: numeric[index].invalid += 1
+            }
+        }
+
+        for index in categorical.indices {
+            switch record.categorical[index] {
+            case .span(let span):
+                categorical[index].counter.record(UnsafeRawBufferPointer(rebasing: line[span.start..<(span.start + span.count)]))
+            case .decoded(let bytes):
+                bytes.withUnsafeBytes { categorical[index].counter.record($0) }
+            case .missing:
+                categorical[index].missing += 1
+            }
+        }
+    }
+
+    mutating func merge(_ other: CohortAccumulator) {
+        requests += other.requests
+        errors += other.errors
+        latency.merge(other.latency)
+        latencyMissing += other.latencyMissing
+        latencyInvalid += other.latencyInvalid
+        for index in numeric.indices {
+            numeric[index].distribution.merge(other.numeric[index].distribution)
+            numeric[index].missing += other.numeric[index].missing
+            numeric[index].invalid += other.numeric[index].invalid
+        }
+        for index in categorical.indices {
+            categorical[index].counter.merge(other.categorical[index].counter)
+            categorical[index].missing += other.categorical[index].missing
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// The distribution of one numeric field in one cohort: exact while small, a sketch once large.
+///
+/// The first `exactLimit` values are kept as they are, so small samples (fixtures, quiet canaries) give
+/// the exact figures numpy and scipy give. When the count passes the limit the values move into a
+/// `NumericSketch`, and memory stays bounded whatever the input size. Whether the result is exact depends
+/// only on the total count, never on the order of recording or merging, so one run, several workers and
+/// merged shards give the same figures. Count, sum, minimum and maximum are always exact.
+struct DistributionAccumulator: Sendable, Equatable {
+    let layout: SketchLayout
+    let exactLimit: Int
+
+    private(set) var count = 0
+    private(set) var minimum = Double.infinity
+    private(set) var maximum = -Double.infinity
+
+    /// A Neumaier-compensated sum, so the mean of millions of values keeps its precision.
+    private var sum = 0.0
+    private var compensation = 0.0
+
+    /// The exact values while `count <= exactLimit`, else nil.
+    private var exactValues: [Double]? = []
+
+    /// The sketch once `count > exactLimit`, else nil.
+    private var sketch: NumericSketch?
+
+    init(layout: SketchLayout, exactLimit: Int) {
+        self.layout = layout
+        self.exactLimit = exactLimit
+    }
+
+    /// A Boolean value that indicates whether every value is kept exactly.
+    var isExact: Bool { sketch == nil }
+
+    var mean: Double? { count > 0 ? (sum + compensation) / Double(count) : nil }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Records a finite value.
+    @inline(__always)
+    mutating func record(_ value: Double) {
+        count += 1
+        minimum = Swift.min(minimum, value)
+        maximum = Swift.max(maximum, value)
+        addToSum(value)
+
+        if sketch != nil {
+            sketch!.add(value)  // Safe: checked just above.
+        } else {
+            exactValues!.append(value)  // Safe: exactValues is set whenever sketch is nil.
+            if count > exactLimit { moveToSketch() }
+        }
+    }
+
+    mutating func merge(_ other: DistributionAccumulator) {
+        precondition(layout == other.layout && exactLimit == other.exactLimit, "accumulators differ in layout")
+        guard other.count > 0 else { return }
+        count += other.count
+        minimum = Swift.min(minimum, other.minimum)
+        maximum = Swift.max(maximum, other.maximum)
+        addToSum(other.sum)
+        addToSum(other.compensation)
+
+        if sketch == nil, let otherValues = other.exactValues, count <= exactLimit {
+            exactValues!.append(contentsOf: otherValues)  // Safe: exactValues is set whenever sketch is nil.
+            return
+        }
+        if sketch == nil { moveToSketch() }
+        sketch!.merge(other.sketchOfAllValues())  // Safe: moveToSketch sets it.
+    }
+
+    /// The sample as stored: exact values, or bucket representatives once sketched.
+    func sample() -> WeightedSample {
+        if let exactValues { return WeightedSample(observations: exactValues) }
+        return sketch!.weightedSample()  // Safe: sketch is set whenever exactValues is nil.
+    }
+
+    /// The samples of two accumulators on a common footing for a two-sample test.
+    ///
+    /// Both exact: the exact values. Otherwise both on the sketch's buckets, because comparing exact values
+    /// against bucket representatives would bias rank tests by the position of values inside buckets.
+    static func comparableSamples(_ gray: DistributionAccumulator, _ normal: DistributionAccumulator)
+        -> (gray: WeightedSample, normal: WeightedSample, isExact: Bool) {
+        if gray.isExact && normal.isExact {
+            return (gray.sample(), normal.sample(), true)
+        }
+        return (gray.sketchOfAllValues().weightedSample(), normal.sketchOfAllValues().weightedSample(), false)
+    }
+
+    /// Returns the quantile at `probability`: numpy's linear interpolation while exact; once sketched, the
+    /// representative of the value of rank ⌊p(n−1)⌋, within the relative accuracy of that value.
+    func quantile(_ probability: Double) -> Double? {
+        guard count > 0 else { return nil }
+        if isExact { return Quantile.linear(sample(), probability: probability) }
+        let sample = sketch!.weightedSample()  // Safe: not exact means sketched.
+        let rank = Int((probability * Double(sample.totalCount - 1)).rounded(.down))
+        return Swift.min(Swift.max(sample.value(atRank: rank), minimum), maximum)
+    }
+
+    /// Returns several quantiles at once, reading the sample once.
+    func quantiles(_ probabilities: [Double]) -> [Double?] {
+        guard count > 0 else { return probabilities.map { _ in nil } }
+        let sample = self.sample()
+        return probabilities.map { probability in
+            if isExact { return Quantile.linear(sample, probability: probability) }
+            let rank = Int((probability * Double(sample.totalCount - 1)).rounded(.down))
+            return Swift.min(Swift.max(sample.value(atRank: rank), minimum), maximum)
+        }
+    }
+
+    private mutating func addToSum(_ value: Double) {
+        let total = sum + value
+        if abs(sum) >= abs(value) {
+            compensation += (sum - total) + value
+        } else {
+            compensation += (value - total) + sum
+        }
+        sum = total
+    }
+
+    private mutating func moveToSketch() {
+        sketch = sketchOfAllValues()
+        exactValues = nil
+    }
+
+    private func sketchOfAllValues() -> NumericSketch {
+        if let sketch { return sketch }
+        var built = NumericSketch(layout: layout)
+        for value in exactValues ?? [] { built.add(value) }
+        return built
+    }
+}

@@ -1,0 +1,102 @@
+/// Why a line was rejected.
+public enum RejectionReason: String, Sendable, CaseIterable, Comparable {
+    case invalidJSON = "invalid_json"
+    case notAnObject = "not_an_object"
+    case lineTooLong = "line_too_long"
+    case cutByDamage = "cut_by_damaged_input"
+
+    public var description: String {
+        switch self {
+        case .invalidJSON: return "invalid JSON"
+        case .notAnObject: return "not a JSON object"
+        case .lineTooLong: return "line too long"
+        case .cutByDamage: return "line cut off by damaged gzip input"
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One rejected line, kept as an example for the person reading the report.
+public struct RejectedLine: Sendable, Equatable {
+    /// The position of the input in the run's list of inputs, for ordering examples across inputs.
+    var inputIndex: Int
+    public var path: String
+    public var line: Int
+    public var reason: RejectionReason
+
+    /// The specific problem, such as "unexpected character at column 2".
+    public var detail: String
+}
+
+/// A damaged input: the run read every complete line before the damage and went on with the next input.
+public struct InputDamage: Sendable, Equatable {
+    public var path: String
+    public var message: String
+}
+
+/// The accounting of every line read: accepted, rejected with a reason, or blank.
+///
+/// `linesRead == acceptedLines + rejectedLines + blankLines` holds at every moment; accepted lines are the
+/// gray, normal and unassigned requests.
+struct InputAccounting: Sendable, Equatable {
+    private(set) var linesRead = 0
+    private(set) var blankLines = 0
+    private(set) var acceptedLines = 0
+    private(set) var rejectedByReason: [RejectionReason: Int] = [:]
+
+    /// The first rejected lines in input order, at most `maxExamples` of them.
+    private(set) var examples: [RejectedLine] = []
+
+    private(set) var damage: [InputDamage] = []
+
+    /// Accepted lines whose cohort value matched neither cohort, by that value.
+    private(set) var unassigned = CategoryCounter(maxCategories: 100)
+
+    /// Bytes read from the inputs, compressed size for gzip.
+    var bytesRead: UInt64 = 0
+
+    static let maxExamples = 20
+
+    var rejectedLines: Int { rejectedByReason.values.reduce(0, +) }
+
+    mutating func countBlank() {
+        linesRead += 1
+        blankLines += 1
+    }
+
+    mutating func countAccepted() {
+        linesRead += 1
+        acceptedLines += 1
+    }
+
+    mutating func countUnassigned(_ value: UnsafeRawBufferPointer) {
+        unassigned.record(value)
+    }
+
+    mutating func reject(_ rejected: RejectedLine) {
+        linesRead += 1
+        rejectedByReason[rejected.reason, default: 0] += 1
+        if examples.count < Self.maxExamples {
+            examples.append(rejected)
+        }
+    }
+
+    mutating func recordDamage(_ damage: InputDamage) {
+        self.damage.append(damage)
+    }
+
+    /// Adds another accounting; examples keep the earliest lines by input and line number.
+    mutating func merge(_ other: InputAccounting) {
+        linesRead += other.linesRead
+        blankLines += other.blankLines
+        acceptedLines += other.acceptedLines
+        bytesRead += other.bytesRead
+        for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
+        examples = Array((examples + other.examples)
+            .sorted { ($0.inputIndex, $0.line) < ($1.inputIndex, $1.line) }
+            .prefix(Self.maxExamples))
+        damage += other.damage
+        unassigned.merge(other.unassigned)
+    }
+}

@@ -1,0 +1,44 @@
+/// The accumulated state of a log: both cohorts and the line accounting.
+///
+/// One summary takes one record at a time, merges with another and reads out at any moment, so batch
+/// analysis, parallel workers and merged shards all build the same value.
+struct LogSummary: Sendable, Equatable {
+    private(set) var gray: CohortAccumulator
+    private(set) var normal: CohortAccumulator
+    var input = InputAccounting()
+
+    init(configuration: Configuration) {
+        gray = CohortAccumulator(mapping: configuration.mapping, input: configuration.input)
+        normal = gray
+    }
+
+    subscript(cohort: Cohort) -> CohortAccumulator {
+        cohort == .gray ? gray : normal
+    }
+
+    /// Records an accepted line's record.
+    mutating func record(_ record: Record, line: UnsafeRawBufferPointer) {
+        input.countAccepted()
+        switch record.cohort {
+        case .gray:
+            gray.record(record, line: line)
+        case .normal:
+            normal.record(record, line: line)
+        case nil:
+            switch record.unassignedValue {
+            case .span(let span):
+                input.countUnassigned(UnsafeRawBufferPointer(rebasing: line[span.start..<(span.start + span.count)]))
+            case .decoded(let bytes):
+                bytes.withUnsafeBytes { input.countUnassigned($0) }
+            case .missing:
+                Array("(missing)".utf8).withUnsafeBytes { input.countUnassigned($0) }
+            }
+        }
+    }
+
+    mutating func merge(_ other: LogSummary) {
+        gray.merge(other.gray)
+        normal.merge(other.normal)
+        input.merge(other.input)
+    }
+}
