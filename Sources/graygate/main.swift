@@ -1,3 +1,67 @@
+import Glibc
 import GraygateCore
 
-print("graygate")
+/// The top-level help, shown for `graygate`, `graygate help` and `graygate --help`.
+let overview = """
+    graygate \(GraygateVersion.current): decide whether a gray (canary) release of a model is safe to widen.
+
+    USAGE: graygate <command> [OPTIONS]
+
+    COMMANDS:
+      analyze    Judge a rollout stage from its JSON-lines logs and print a verdict.
+      simulate   Write a deterministic synthetic log with an injected regression.
+      help       Show help for a command: graygate help analyze.
+      version    Print the version.
+
+    See 'graygate <command> --help' for the options of each command.
+    """
+
+// A reader that closes the pipe early must not kill the process mid-report; writes then fail with EPIPE.
+signal(SIGPIPE, SIG_IGN)
+
+func runCommand(_ arguments: [String]) -> ExitCode {
+    guard let command = arguments.first else {
+        Terminal.writeStdout(overview + "\n")
+        return .usage
+    }
+    let rest = Array(arguments.dropFirst())
+    do {
+        switch command {
+        case "analyze":
+            return try AnalyzeCommand.run(rest)
+        case "simulate":
+            return try SimulateCommand.run(rest)
+        case "help", "--help", "-h":
+            switch rest.first {
+            case "analyze": Terminal.writeStdout(AnalyzeCommand.help + "\n")
+            case "simulate": Terminal.writeStdout(SimulateCommand.help + "\n")
+            default: Terminal.writeStdout(overview + "\n")
+            }
+            return .pass
+        case "version", "--version":
+            Terminal.writeStdout("graygate \(GraygateVersion.current)\n")
+            return .pass
+        default:
+            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, help and version", command: "")
+        }
+    } catch let error as UsageError {
+        let helpHint = error.command.isEmpty ? "graygate --help" : "graygate \(error.command) --help"
+        Terminal.writeStderr("Error: \(error.message)\nSee '\(helpHint)'.\n")
+        return .usage
+    } catch let error as ConfigurationError {
+        Terminal.writeStderr("Error: \(error)\n")
+        return .configuration
+    } catch let error as InputError {
+        Terminal.writeStderr("Error: \(error)\n")
+        if case .cannotOpen = error { return .noInput }
+        return .ioError
+    } catch let error as OutputError {
+        Terminal.writeStderr("Error: \(error)\n")
+        return .ioError
+    } catch {
+        Terminal.writeStderr("Error: \(error)\n")
+        return .software
+    }
+}
+
+exit(runCommand(Array(CommandLine.arguments.dropFirst())).rawValue)

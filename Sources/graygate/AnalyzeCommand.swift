@@ -1,0 +1,210 @@
+import Foundation
+import GraygateCore
+
+/// `graygate analyze`: judge a rollout stage from its logs.
+enum AnalyzeCommand {
+    static let help = """
+        USAGE: graygate analyze [OPTIONS] [FILE ...]
+
+        Reads JSON-lines request logs as one sample, compares the gray (canary) cohort against the normal
+        (baseline) cohort, and prints a verdict with its evidence. Each FILE may be plain or gzip (detected
+        from its first bytes, several concatenated members allowed); no FILE or '-' reads standard input.
+
+        OPTIONS:
+          -c, --config FILE            JSON configuration: field mapping, check thresholds, limits.
+                                       Flags below override it.
+              --json FILE              Write the report as JSON to FILE; '-' writes it to standard output
+                                       in place of the text report.
+              --fail-on warn           Exit with status 1 on a warn verdict too (strict gates).
+              --expected-gray-share X  Share of traffic the rollout routes to gray, from 0 to 1 exclusive;
+                                       enables the traffic-split (sample ratio mismatch) check.
+              --cohort-path PATH       Dotted path of the cohort field (default: cohort).
+              --gray VALUES            Comma-separated cohort values meaning gray (default: gray,canary).
+              --normal VALUES          Comma-separated cohort values meaning normal
+                                       (default: normal,stable,baseline,control).
+              --latency-path PATH      Dotted path of the latency (default: latency_ms).
+              --latency-unit UNIT      Unit of the logged latency: s, ms, us or ns (default: ms).
+              --status-path PATH       Dotted path of the status code, or 'none' (default: status).
+              --error-status CODES     Status codes that are errors: codes, ranges or classes such as
+                                       5xx,429 (default: 500-999).
+              --error-path PATH        Dotted path of an error field, or 'none' (default: error); any value
+                                       but null and false marks an error.
+              --alpha X                Family-wise significance level across checks (default: 0.05).
+              --min-samples N          Requests per cohort below which a check is inconclusive
+                                       (default: 100).
+              --max-rejected-share X   Share of rejected lines above which the run is invalid
+                                       (default: 0.01).
+              --show-rejected N        Rejected lines to print on standard error (default: 5).
+          -q, --quiet                  Print no text report.
+              --no-color               Never color the text report (NO_COLOR also disables color).
+          -h, --help                   Show this help.
+
+        EXIT STATUS:
+          0  pass (or warn without --fail-on warn)    1  fail (or warn with --fail-on warn)
+          2  inconclusive: too few requests            3  invalid: broken traffic split or too many
+                                                          rejected lines
+          64 usage error    66 input not found    74 read or write error    78 invalid configuration
+
+        EXAMPLES:
+          graygate analyze fixtures/healthy.jsonl.gz
+          graygate analyze --config team.json --json report.json /var/log/model/*.log.gz
+          kubectl logs deploy/model | graygate analyze --expected-gray-share 0.1 -
+        """
+
+    static let options: [ArgumentParser.Option] = [
+        .init(names: ["--config", "-c"], takesValue: true),
+        .init(names: ["--json"], takesValue: true),
+        .init(names: ["--fail-on"], takesValue: true),
+        .init(names: ["--expected-gray-share"], takesValue: true),
+        .init(names: ["--cohort-path"], takesValue: true),
+        .init(names: ["--gray"], takesValue: true),
+        .init(names: ["--normal"], takesValue: true),
+        .init(names: ["--latency-path"], takesValue: true),
+        .init(names: ["--latency-unit"], takesValue: true),
+        .init(names: ["--status-path"], takesValue: true),
+        .init(names: ["--error-status"], takesValue: true),
+        .init(names: ["--error-path"], takesValue: true),
+        .init(names: ["--alpha"], takesValue: true),
+        .init(names: ["--min-samples"], takesValue: true),
+        .init(names: ["--max-rejected-share"], takesValue: true),
+        .init(names: ["--show-rejected"], takesValue: true),
+        .init(names: ["--quiet", "-q"], takesValue: false),
+        .init(names: ["--no-color"], takesValue: false),
+        .init(names: ["--help", "-h"], takesValue: false),
+    ]
+
+    static func run(_ arguments: [String]) throws -> ExitCode {
+        var parser = ArgumentParser(command: "analyze", options: options)
+        try parser.parse(arguments)
+        if parser.has("--help") {
+            Terminal.writeStdout(help + "\n")
+            return .pass
+        }
+
+        var configuration = Configuration()
+        if let path = parser.value("--config") {
+            configuration = try ConfigurationLoader.load(path: path)
+        }
+        try applyFlags(parser, to: &configuration)
+
+        var failOnWarn = false
+        if let level = parser.value("--fail-on") {
+            guard level == "warn" else {
+                throw UsageError(message: "invalid value '\(level)' for --fail-on: expected 'warn'", command: "analyze")
+            }
+            failOnWarn = true
+        }
+        let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5
+
+        let inputs = parser.positionals.isEmpty ? ["-"] : parser.positionals
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw UsageError(message: "standard input ('-') can be read only once", command: "analyze")
+        }
+
+        let diagnostics = Diagnostics(maxRejectedShown: showRejected)
+        let report = try Analysis(configuration: configuration).run(inputs: inputs, observer: diagnostics)
+        diagnostics.finish()
+
+        let jsonTarget = parser.value("--json")
+        if let jsonTarget {
+            let json = JSONReportRenderer.render(report)
+            if jsonTarget == "-" {
+                Terminal.writeStdout(json)
+            } else {
+                try writeFile(json, to: jsonTarget)
+            }
+        }
+        if !parser.has("--quiet") && jsonTarget != "-" {
+            let renderer = TextReportRenderer(usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
+            Terminal.writeStdout(renderer.render(report))
+        }
+
+        switch report.verdict {
+        case .pass: return .pass
+        case .warn: return failOnWarn ? .fail : .pass
+        case .fail: return .fail
+        case .inconclusive: return .inconclusive
+        case .invalid: return .invalid
+        }
+    }
+
+    private static func applyFlags(_ parser: ArgumentParser, to configuration: inout Configuration) throws {
+        var mapping = configuration.mapping
+        if let path = parser.value("--cohort-path") { mapping.cohortPath = try fieldPath(path, flag: "--cohort-path") }
+        if let values = parser.value("--gray") { mapping.grayValues = try valueList(values, flag: "--gray") }
+        if let values = parser.value("--normal") { mapping.normalValues = try valueList(values, flag: "--normal") }
+        if !Set(mapping.grayValues).isDisjoint(with: mapping.normalValues) {
+            throw UsageError(message: "a cohort value is listed for both gray and normal", command: "analyze")
+        }
+        if let path = parser.value("--latency-path") { mapping.latencyPath = try fieldPath(path, flag: "--latency-path") }
+        if let unit = parser.value("--latency-unit") {
+            guard let parsed = LatencyUnit(rawValue: unit == "µs" ? "us" : unit) else {
+                throw UsageError(message: "invalid value '\(unit)' for --latency-unit: expected s, ms, us or ns", command: "analyze")
+            }
+            mapping.latencyUnit = parsed
+        }
+        if let path = parser.value("--status-path") {
+            mapping.statusPath = path == "none" ? nil : try fieldPath(path, flag: "--status-path")
+        }
+        if let codes = parser.value("--error-status") {
+            mapping.errorStatuses = try codes.split(separator: ",").map { code in
+                guard let range = StatusRange.parse(String(code)) else {
+                    throw UsageError(message: "invalid status '\(code)' for --error-status: use codes, ranges or classes such as 5xx,429", command: "analyze")
+                }
+                return range
+            }
+        }
+        if let path = parser.value("--error-path") {
+            mapping.errorPath = path == "none" ? nil : try fieldPath(path, flag: "--error-path")
+        }
+        configuration.mapping = mapping
+
+        var checks = configuration.checks
+        if let share = try parser.double("--expected-gray-share") {
+            guard share > 0 && share < 1 else {
+                throw UsageError(message: "invalid value '\(share)' for --expected-gray-share: expected a share between 0 and 1, such as 0.1", command: "analyze")
+            }
+            checks.trafficSplit.expectedGrayShare = share
+        }
+        if let alpha = try parser.double("--alpha") {
+            guard alpha > 0 && alpha < 1 else {
+                throw UsageError(message: "invalid value '\(alpha)' for --alpha: expected a level between 0 and 1, such as 0.05", command: "analyze")
+            }
+            checks.alpha = alpha
+        }
+        if let minimum = try parser.integer("--min-samples", in: 1...Int.max) { checks.minimumSamples = minimum }
+        if let share = try parser.double("--max-rejected-share", in: 0...1) { checks.maxRejectedShare = share }
+        configuration.checks = checks
+    }
+
+    private static func fieldPath(_ text: String, flag: String) throws -> FieldPath {
+        guard let path = FieldPath(text) else {
+            throw UsageError(message: "invalid field path '\(text)' for \(flag): use dotted keys such as prediction.score", command: "analyze")
+        }
+        return path
+    }
+
+    private static func valueList(_ text: String, flag: String) throws -> [String] {
+        let values = text.split(separator: ",").map(String.init)
+        guard !values.isEmpty else {
+            throw UsageError(message: "\(flag) needs at least one value", command: "analyze")
+        }
+        return values
+    }
+
+    static func writeFile(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw OutputError(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+}
+
+/// A failure to write an output file.
+struct OutputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String { "Cannot write '\(path)': \(reason)" }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@testable import GraygateCore
+
+@Suite("Configuration loader")
+struct ConfigurationLoaderTests {
+    private func parse(_ json: String) throws -> Configuration {
+        try ConfigurationLoader.parse(Data(json.utf8), source: "test.json")
+    }
+
+    private func problems(_ json: String) -> [ConfigurationError.Problem] {
+        do {
+            _ = try parse(json)
+            return []
+        } catch let error as ConfigurationError {
+            return error.problems
+        } catch {
+            return [ConfigurationError.Problem(path: "?", message: "\(error)")]
+        }
+    }
+
+    @Test("empty object keeps the defaults")
+    func emptyKeepsDefaults() throws {
+        #expect(try parse("{}") == Configuration())
+    }
+
+    @Test("reads a full configuration")
+    func readsFullConfiguration() throws {
+        let configuration = try parse("""
+            {
+              "version": 1,
+              "mapping": {
+                "cohort": {"path": "route.subset", "gray": ["v2-canary"], "normal": ["v1-stable"]},
+                "latency": {"path": "duration_s", "unit": "s"},
+                "status": {"path": "http.status_code", "error_codes": ["5xx", 429, "430-431"]},
+                "error": {"path": null},
+                "numbers_in_strings": false,
+                "numeric_fields": [{"name": "confidence", "path": "outputs.0.confidence", "range": [0, 1], "resolution": 0.01},
+                                   {"name": "tokens", "path": "usage.tokens"}],
+                "categorical_fields": [{"name": "label", "path": "outputs.0.label", "max_categories": 50}]
+              },
+              "checks": {
+                "alpha": 0.01, "min_samples": 500, "max_rejected_share": 0.05,
+                "latency": {"critical": false, "quantile_margins": {"p99": 0.2}, "shift_margin": 0.1},
+                "error_rate": {"margin": 0.01},
+                "numeric_drift": {"warn_psi": 0.2, "fail_psi": 0.3},
+                "categorical_drift": {"enabled": false},
+                "traffic_split": {"expected_gray_share": 0.05}
+              },
+              "input": {"max_line_bytes": 65536}
+            }
+            """)
+        let mapping = configuration.mapping
+        #expect(mapping.cohortPath.description == "route.subset")
+        #expect(mapping.grayValues == ["v2-canary"])
+        #expect(mapping.normalValues == ["v1-stable"])
+        #expect(mapping.latencyUnit == .seconds)
+        #expect(mapping.statusPath?.description == "http.status_code")
+        #expect(mapping.errorStatuses == [500...599, 429...429, 430...431])
+        #expect(mapping.errorPath == nil)
+        #expect(mapping.numbersInStrings == false)
+        #expect(mapping.numericFields.map(\.name) == ["confidence", "tokens"])
+        #expect(mapping.numericFields[0].range == 0...1)
+        #expect(mapping.numericFields[1].range == nil)
+        #expect(mapping.categoricalFields[0].maxCategories == 50)
+
+        let checks = configuration.checks
+        #expect(checks.alpha == 0.01)
+        #expect(checks.minimumSamples == 500)
+        #expect(checks.maxRejectedShare == 0.05)
+        #expect(checks.latency.isCritical == false)
+        #expect(checks.latency.quantileMargins == [.p99: 0.2])
+        #expect(checks.errorRate.margin == 0.01)
+        #expect(checks.numericDrift.failThreshold == 0.3)
+        #expect(checks.categoricalDrift.isEnabled == false)
+        #expect(checks.trafficSplit.expectedGrayShare == 0.05)
+        #expect(configuration.input.maxLineBytes == 65536)
+    }
+
+    @Test("misspelt key is reported with a suggestion")
+    func misspeltKey() {
+        let found = problems(#"{"mapping": {"lantency": {"path": "x"}}}"#)
+        #expect(found.count == 1)
+        #expect(found.first?.path == "$.mapping.lantency")
+        #expect(found.first?.message.contains("did you mean 'latency'?") == true)
+    }
+
+    @Test("every problem is reported with its path")
+    func everyProblem() {
+        let found = problems("""
+            {"mapping": {"latency": {"unit": "minutes"}, "cohort": {"gray": ["a"], "normal": ["a"]},
+                         "numeric_fields": [{"name": "x"}]},
+             "checks": {"alpha": 1.5, "min_samples": "many", "numeric_drift": {"warn_psi": 0.5, "fail_psi": 0.2}}}
+            """)
+        let paths = Set(found.map(\.path))
+        #expect(paths.contains("$.mapping.latency.unit"))
+        #expect(paths.contains("$.mapping.cohort"))
+        #expect(paths.contains("$.mapping.numeric_fields[0].path"))
+        #expect(paths.contains("$.checks.alpha"))
+        #expect(paths.contains("$.checks.min_samples"))
+        #expect(paths.contains("$.checks.numeric_drift"))
+        #expect(found.count == 6)
+    }
+
+    @Test("invalid JSON is one problem at the root")
+    func invalidJSON() {
+        let found = problems("{\"mapping\": ")
+        #expect(found.count == 1)
+        #expect(found.first?.path == "$")
+        #expect(found.first?.message.hasPrefix("not valid JSON") == true)
+    }
+
+    @Test("duplicate field names are rejected")
+    func duplicateNames() {
+        let found = problems(#"{"mapping": {"numeric_fields": [{"name": "score", "path": "a"}], "categorical_fields": [{"name": "score", "path": "b"}]}}"#)
+        #expect(found.map(\.message).contains { $0.contains("used twice") })
+    }
+
+    @Test("status ranges parse codes, ranges and classes")
+    func statusRanges() {
+        #expect(StatusRange.parse("5xx") == 500...599)
+        #expect(StatusRange.parse("429") == 429...429)
+        #expect(StatusRange.parse("500-504") == 500...504)
+        #expect(StatusRange.parse("504-500") == nil)
+        #expect(StatusRange.parse("abc") == nil)
+    }
+}
