@@ -6,6 +6,55 @@ import Testing
 
 @Suite("Gzip writer")
 struct GzipWriterTests {
+    @Test("single member inflates to the plain log")
+    func singleMember() throws {
+        let parameters = SimulationParameters(requestCount: 20_000)
+        let plain = try plainLog(parameters)
+        let compressed = try gzipLog(parameters, members: 1)
+
+        let members = try inflateMembers(compressed)
+        #expect(members.count == 1)
+        #expect(members.joined().elementsEqual(plain))
+        #expect(compressed.count < plain.count / 3, "compressed \(compressed.count) of \(plain.count) bytes")
+    }
+
+    @Test("several members inflate to the plain log", arguments: [2, 3, 7])
+    func severalMembers(memberCount: Int) throws {
+        let parameters = SimulationParameters(requestCount: 3_001)
+        let plain = try plainLog(parameters)
+        let compressed = try gzipLog(parameters, members: memberCount)
+
+        let members = try inflateMembers(compressed)
+        #expect(members.count == memberCount)
+        #expect(members.joined().elementsEqual(plain))
+
+        // Members hold whole lines, and their line counts differ by at most one.
+        let lineCounts = members.map { member in member.split(separator: UInt8(ascii: "\n")).count }
+        #expect(lineCounts.reduce(0, +) == parameters.requestCount)
+        #expect(lineCounts.max()! - lineCounts.min()! <= 1, "line counts \(lineCounts)")
+        #expect(members.allSatisfy { $0.last == UInt8(ascii: "\n") })
+    }
+
+    @Test(
+        "gzip tool decompresses several members",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip")))
+    func gzipToolDecompresses() throws {
+        let parameters = SimulationParameters(requestCount: 5_000, errorRateIncrease: 0.1)
+        let plain = try plainLog(parameters)
+        let compressed = try gzipLog(parameters, members: 3)
+        #expect(try runGzipDecompress(compressed) == Data(plain))
+    }
+
+    @Test("members with no lines stay valid")
+    func emptyMembers() throws {
+        let parameters = SimulationParameters(requestCount: 2)
+        let compressed = try gzipLog(parameters, members: 4)
+        let members = try inflateMembers(compressed)
+        #expect(members.count == 4)
+        #expect(members.map(\.count).filter { $0 == 0 }.count == 2)
+        #expect(members.joined().elementsEqual(try plainLog(parameters)))
+    }
+
     @Test("level 0 stores and level 9 compresses")
     func levels() throws {
         let input = Array(repeating: Array("graygate simulate\n".utf8), count: 1_000).flatMap { $0 }
@@ -30,6 +79,13 @@ struct GzipWriterTests {
         #expect(throws: GzipError.invalidLevel(-1)) { try GzipWriter(level: -1) }
         #expect(GzipError.invalidLevel(10).description == "gzip level must be between 0 and 9, got 10")
     }
+}
+
+/// Returns the gzip output of `simulate` with `members` members.
+func gzipLog(_ parameters: SimulationParameters, members: Int) throws -> [UInt8] {
+    var output: [UInt8] = []
+    try simulate(parameters, gzip: true, gzipMembers: members) { output.append(contentsOf: $0) }
+    return output
 }
 
 struct InflateError: Error, CustomStringConvertible {
@@ -80,4 +136,23 @@ func inflateMembers(_ compressed: [UInt8]) throws -> [[UInt8]] {
     }
     guard current.isEmpty else { throw InflateError(code: Z_BUF_ERROR) }
     return members
+}
+
+/// Returns the output of `/usr/bin/gzip -dc` on `compressed`.
+func runGzipDecompress(_ compressed: [UInt8]) throws -> Data {
+    let directory = FileManager.default.temporaryDirectory
+    let input = directory.appendingPathComponent("graygate-simulate-\(UUID().uuidString).gz")
+    try Data(compressed).write(to: input)
+    defer { try? FileManager.default.removeItem(at: input) }
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+    process.arguments = ["-dc", input.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    return output
 }

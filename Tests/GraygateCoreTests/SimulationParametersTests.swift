@@ -90,4 +90,36 @@ struct SimulationParametersTests {
         try SimulationParameters(baseErrorRate: 0.3, errorRateIncrease: -0.3).validate()
         try SimulationParameters(startTimeMilliseconds: 0).validate()
     }
+
+    @Test("simulate rejects bad gzip settings before writing")
+    func gzipSettings() {
+        var written = 0
+        let parameters = SimulationParameters(requestCount: 10)
+        #expect(throws: SimulationParameterError.self) {
+            try simulate(parameters, gzip: true, gzipMembers: 0) { written += $0.count }
+        }
+        #expect(throws: SimulationParameterError.self) {
+            try simulate(parameters, gzip: false, gzipMembers: 3) { written += $0.count }
+        }
+        #expect(throws: SimulationParameterError.self) {
+            try simulate(parameters, gzip: true, gzipLevel: 10) { written += $0.count }
+        }
+        #expect(throws: SimulationParameterError.self) {
+            try simulate(SimulationParameters(drift: 2), gzip: true) { written += $0.count }
+        }
+        #expect(written == 0)
+    }
+
+    @Test("sink errors stop the output")
+    func sinkErrors() {
+        struct SinkFull: Error {}
+        var calls = 0
+        #expect(throws: SinkFull.self) {
+            try simulate(SimulationParameters(requestCount: 100_000), gzip: false) { _ in
+                calls += 1
+                throw SinkFull()
+            }
+        }
+        #expect(calls == 1)
+    }
 }
