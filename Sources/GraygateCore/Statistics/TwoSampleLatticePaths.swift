@@ -2,8 +2,8 @@
 ///
 /// Under the null hypothesis the merged order of n₁ + n₂ distinct observations is a uniformly random
 /// monotone path from (0, 0) to (n₁, n₂), and D ≥ h/lcm(n₁, n₂) exactly when the path touches one of the
-/// lines |x/n₁ − y/n₂| = h/lcm. Both functions reproduce scipy 1.17's exact `ks_2samp` path, and on 400
-/// random (n₁, n₂, h) cases with sizes below 300 their results equal scipy's bit for bit.
+/// lines |x/n₁ − y/n₂| = h/lcm. Both functions follow scipy 1.17's exact `ks_2samp` path operation by
+/// operation.
 enum TwoSampleLatticePaths {
     /// Returns P(D ≥ h/n) for two samples of size n, where h = `steps`.
     ///
