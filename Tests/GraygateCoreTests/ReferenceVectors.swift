@@ -3,7 +3,7 @@ import Foundation
 @testable import GraygateCore
 
 /// A parsed JSON document, for reading the scipy reference vectors and graygate's own JSON output in tests.
-enum JSONValue: Sendable, Equatable, Decodable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,8 +11,14 @@ enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Parses JSON text with a small recursive-descent parser.
+    ///
+    /// Neither Foundation reader fits here: Linux's JSONSerialization rounds some decimals to the wrong
+    /// double (it reads 0.6499999999999999 as 0.6499999999999997), and a Decodable tree takes seconds on the
+    /// 4 MB reference file. Numbers go through `Double(Substring)`, which rounds correctly.
     init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        var parser = TestJSONParser(bytes: Array(data))
+        self = try parser.parseDocument()
     }
 
     subscript(key: String) -> JSONValue {
@@ -28,23 +34,6 @@ enum JSONValue: Sendable, Equatable, Decodable {
     /// Follows a dotted path such as `comparison.latency_mann_whitney.z`.
     func at(_ path: String) -> JSONValue {
         path.split(separator: ".").reduce(self) { $0[String($1)] }
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 
     var double: Double? {
@@ -75,6 +64,142 @@ enum JSONValue: Sendable, Equatable, Decodable {
     }
 
     var isNull: Bool { self == .null }
+}
+
+/// A minimal JSON parser for test data; it accepts valid JSON and throws on anything else.
+private struct TestJSONParser {
+    struct SyntaxError: Error {
+        var offset: Int
+    }
+
+    let bytes: [UInt8]
+    var position = 0
+
+    mutating func parseDocument() throws -> JSONValue {
+        let value = try parseValue()
+        skipWhitespace()
+        guard position == bytes.count else { throw SyntaxError(offset: position) }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+    }
+
+    private mutating func expect(_ literal: String) throws {
+        for byte in literal.utf8 {
+            guard position < bytes.count, bytes[position] == byte else { throw SyntaxError(offset: position) }
+            position += 1
+        }
+    }
+
+    private mutating func parseValue() throws -> JSONValue {
+        skipWhitespace()
+        guard position < bytes.count else { throw SyntaxError(offset: position) }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            position += 1
+            var object: [String: JSONValue] = [:]
+            skipWhitespace()
+            if bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(object)
+            }
+            while true {
+                skipWhitespace()
+                let key = try parseString()
+                skipWhitespace()
+                try expect(":")
+                object[key] = try parseValue()
+                skipWhitespace()
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                try expect("}")
+                return .object(object)
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            var array: [JSONValue] = []
+            skipWhitespace()
+            if bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(array)
+            }
+            while true {
+                array.append(try parseValue())
+                skipWhitespace()
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                try expect("]")
+                return .array(array)
+            }
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expect("null")
+            return .null
+        default:
+            let start = position
+            while position < bytes.count, "+-.eE0123456789".utf8.contains(bytes[position]) { position += 1 }
+            let text = String(decoding: bytes[start..<position], as: UTF8.self)
+            guard let number = Double(text) else { throw SyntaxError(offset: start) }
+            return .number(number)
+        }
+    }
+
+    private mutating func parseString() throws -> String {
+        try expect("\"")
+        var scalars = String.UnicodeScalarView()
+        var plainStart = position
+        var result = ""
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                result += String(decoding: bytes[plainStart..<position], as: UTF8.self)
+                position += 1
+                return result
+            }
+            if byte == UInt8(ascii: "\\") {
+                result += String(decoding: bytes[plainStart..<position], as: UTF8.self)
+                let escaped = bytes[position + 1]
+                position += 2
+                switch escaped {
+                case UInt8(ascii: "n"): result += "\n"
+                case UInt8(ascii: "t"): result += "\t"
+                case UInt8(ascii: "r"): result += "\r"
+                case UInt8(ascii: "b"): result += "\u{08}"
+                case UInt8(ascii: "f"): result += "\u{0C}"
+                case UInt8(ascii: "u"):
+                    let hex = String(decoding: bytes[position..<(position + 4)], as: UTF8.self)
+                    position += 4
+                    var code = UInt32(hex, radix: 16) ?? 0xFFFD
+                    if (0xD800..<0xDC00).contains(code), position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\") {
+                        let low = UInt32(String(decoding: bytes[(position + 2)..<(position + 6)], as: UTF8.self), radix: 16) ?? 0
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        position += 6
+                    }
+                    scalars = String.UnicodeScalarView()
+                    scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                    result += String(scalars)
+                default: result += String(decoding: [escaped], as: UTF8.self)
+                }
+                plainStart = position
+                continue
+            }
+            position += 1
+        }
+        throw SyntaxError(offset: position)
+    }
 }
 
 /// One scipy reference case: the per-request inputs of both cohorts and the expected results.

@@ -412,8 +412,8 @@ private struct ConfigurationReader {
 }
 
 /// Status code ranges as written in configurations and flags: `503`, `500-599` or `5xx`.
-enum StatusRange {
-    static func parse(_ text: String) -> ClosedRange<Int>? {
+public enum StatusRange {
+    public static func parse(_ text: String) -> ClosedRange<Int>? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed.count == 3, trimmed.hasSuffix("xx"), let digit = Int(trimmed.prefix(1)) {
             return (digit * 100)...(digit * 100 + 99)
