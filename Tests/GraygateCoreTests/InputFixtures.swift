@@ -45,10 +45,24 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Writes `bytes` to a file called `name` in the directory and returns its path.
+    /// Writes `bytes` to a new file called `name` in the directory and returns its path.
+    ///
+    /// Loops that write hundreds of files should name each one differently and not replace files. On the
+    /// test machine (ext4), replacing a file that had data, or calling `Data.write(to:)`, took milliseconds
+    /// per file, but a new file written with `write(2)` took microseconds.
     func write(_ bytes: [UInt8], named name: String) throws -> String {
         let filePath = path + "/" + name
-        try Data(bytes).write(to: URL(fileURLWithPath: filePath))
+        let descriptor = open(filePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            written += count
+        }
         return filePath
     }
 }
