@@ -27,6 +27,9 @@ final class GzipInflater {
     /// True once any byte of the current member has been consumed.
     private var hasMemberStarted = false
 
+    /// The compressed offset where the current member began; 0 for the first member.
+    private var memberStartOffset: UInt64 = 0
+
     /// Creates an inflater; `path` names the input in error messages.
     ///
     /// - Parameter outputCapacity: bytes inflated per step; larger steps call the consumer less often.
@@ -75,6 +78,7 @@ final class GzipInflater {
                 inflateReset(stream)
                 isBetweenMembers = false
                 hasMemberStarted = false
+                memberStartOffset = compressedOffset
             }
 
             stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -99,6 +103,11 @@ final class GzipInflater {
                 // No progress is possible with this input alone; more input will continue the member.
                 if consumed == 0 && produced == 0 { return }
             default:
+                // When a chunk ends right after 0x1F, zlib checks the second magic byte and rejects a wrong one
+                // as a bad header. Those bytes are trailing garbage, as they are when both arrive in one chunk.
+                if memberStartOffset > 0 && compressedOffset - memberStartOffset <= 2 {
+                    throw InputError.trailingGarbage(path: path, compressedOffset: memberStartOffset)
+                }
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(code)"
                 throw InputError.corruptGzip(path: path, compressedOffset: compressedOffset, reason: message)
             }

@@ -107,10 +107,11 @@ struct LineFramer {
     }
 
     private func emit(_ line: UnsafeRawBufferPointer, _ handle: (FramedLine) throws -> Void) rethrows {
-        if lineCount == 1 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
-            try handle(.line(UnsafeRawBufferPointer(rebasing: line[3...]), number: 1))
-        } else if line.count > maxLineLength {
+        // The limit applies before the byte order mark is dropped, as it does to a line gathered in `pending`.
+        if line.count > maxLineLength {
             try handle(.oversized(number: lineCount, length: line.count))
+        } else if lineCount == 1 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+            try handle(.line(UnsafeRawBufferPointer(rebasing: line[3...]), number: 1))
         } else {
             try handle(.line(line, number: lineCount))
         }

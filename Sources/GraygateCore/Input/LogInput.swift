@@ -11,7 +11,7 @@ struct LogInput {
     /// The longest line kept, in bytes.
     var maxLineLength = 16 << 20
 
-    /// The size of each read from the file or pipe.
+    /// The size of each read from the file or pipe; a size below 2 bytes reads 2, so the gzip magic fits.
     var blockSize = 1 << 20
 
     /// Frames every line of the input, calling `handle` for each, and returns damage that ended it early.
@@ -23,7 +23,8 @@ struct LogInput {
         _ handle: (FramedLine) throws -> Void
     ) throws -> InputError? {
         let reader = try FileReader(path: path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
+        // The gzip check gathers two bytes into the buffer, so it must hold at least two.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(blockSize, 2), alignment: 64)
         defer { buffer.deallocate() }
         var framer = LineFramer(maxLineLength: maxLineLength)
 

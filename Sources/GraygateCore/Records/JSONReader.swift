@@ -327,6 +327,8 @@ struct Reader {
         }
     }
 
+    // NOTE: strtod takes its decimal point from LC_NUMERIC. Swift programs start in the C locale, and nothing in
+    // graygate or Foundation calls setlocale, but a call to setlocale(LC_ALL, "") would break this path.
     private func parseWithStrtod(from start: Int, to end: Int) -> Double {
         let length = end - start
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
