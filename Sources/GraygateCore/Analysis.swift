@@ -63,9 +63,10 @@ public struct Analysis {
                         summary.record(record, line: bytes)
                     case .blank:
                         summary.input.countBlank()
+                    case .invalid(let error) where error.kind == .notAnObject:
+                        reject(number, .notAnObject, "the line is \(Self.describeTopLevelValue(bytes)), not an object")
                     case .invalid(let error):
-                        let reason: RejectionReason = error.kind == .notAnObject ? .notAnObject : .invalidJSON
-                        reject(number, reason, "\(error.kind.rawValue) at column \(error.column)")
+                        reject(number, .invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
                     }
                 case .oversized(let number, let length):
                     reject(number, .lineTooLong, "\(length) bytes, over the limit of \(maxLineBytes) (input.max_line_bytes)")
@@ -80,5 +81,17 @@ public struct Analysis {
             }
         }
         return summary
+    }
+
+    /// Names the JSON type of a line's top-level value from its first byte, for a rejection message.
+    private static func describeTopLevelValue(_ line: UnsafeRawBufferPointer) -> String {
+        let first = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        switch first {
+        case UInt8(ascii: "["): return "a JSON array"
+        case UInt8(ascii: "\""): return "a JSON string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a JSON Boolean"
+        case UInt8(ascii: "n"): return "JSON null"
+        default: return "a JSON number"
+        }
     }
 }

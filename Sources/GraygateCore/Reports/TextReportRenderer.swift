@@ -50,6 +50,13 @@ public struct TextReportRenderer {
             return "\(cohort.cohort.rawValue): sketch, ±\(NumberFormat.percent(latency.relativeAccuracy))"
         }
         lines.append("Latency quantiles: " + methods.joined(separator: "; ") + ".")
+
+        // Requests without a usable latency still count for traffic and errors, so say how many there were.
+        let unusable = report.cohorts.filter { $0.latency.missing + $0.latency.invalid > 0 }
+        if !unusable.isEmpty {
+            let counts = unusable.map { "\($0.cohort.rawValue) \($0.latency.missing) missing, \($0.latency.invalid) invalid" }
+            lines.append("Requests without a usable latency: " + counts.joined(separator: "; ") + ".")
+        }
         return lines
     }
 
@@ -78,7 +85,7 @@ public struct TextReportRenderer {
         let files = input.files.count == 1 ? "1 input" : "\(input.files.count) inputs"
         lines.append("Input: \(files), \(input.linesRead) lines read = \(input.acceptedLines) accepted + "
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
-            + (input.unassignedLines > 0 ? "; \(input.unassignedLines) accepted lines matched no cohort" : "") + ".")
+            + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "") + ".")
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")
@@ -118,6 +125,10 @@ public struct TextReportRenderer {
             return "[\(NumberFormat.percentagePoints(interval.lower)), \(NumberFormat.percentagePoints(interval.upper))]"
         }
         return "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
+    }
+
+    private func plural(_ count: Int, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
     }
 
     private func table(_ rows: [[String]], rightAligned: Set<Int>, colorColumn: Int? = nil) -> [String] {
