@@ -44,7 +44,14 @@ let package = Package(
 
         .testTarget(
             name: "GraygateCoreTests",
-            dependencies: ["GraygateCore"],
+            dependencies: ["GraygateCore", "CZlib"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Runs the built executable as a user does: exit statuses, streams, files and messages.
+        .testTarget(
+            name: "GraygateCLITests",
+            dependencies: ["graygate"],
             swiftSettings: swiftSettings
         ),
     ]

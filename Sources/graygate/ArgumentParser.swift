@@ -90,14 +90,25 @@ struct ArgumentParser {
         return number
     }
 
+    /// Suggests the known option closest to a mistyped one, within a few edits.
     private func suggestion(for name: String) -> String {
         let known = options.flatMap(\.names).filter { $0.hasPrefix("--") }
-        let close = known.filter { $0.hasPrefix(name) || name.hasPrefix($0) || commonPrefixLength($0, name) >= max(4, name.count - 2) }
-        return close.first.map { "; did you mean '\($0)'?" } ?? ""
+        let closest = known.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
+        guard let closest, closest.1 <= 3 else { return "" }
+        return "; did you mean '\(closest.0)'?"
     }
 
-    private func commonPrefixLength(_ a: String, _ b: String) -> Int {
-        zip(a, b).prefix { $0 == $1 }.count
+    private func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in a.indices {
+            var current = [i + 1]
+            for j in b.indices {
+                current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a[i] == b[j] ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+@Suite("graygate analyze")
+struct AnalyzeCommandTests {
+    @Test("exit status of each fixture", arguments: [
+        (["fixtures/healthy.jsonl.gz"], Int32(0), "PASS"),
+        (["fixtures/latency-regression.jsonl.gz"], 1, "FAIL"),
+        (["fixtures/error-regression.jsonl.gz"], 1, "FAIL"),
+        (["fixtures/drifted-model.jsonl.gz"], 1, "FAIL"),
+        (["fixtures/too-few-gray.jsonl.gz"], 2, "INCONCLUSIVE"),
+        (["--config", "fixtures/broken-split.config.json", "fixtures/broken-split.jsonl.gz"], 3, "INVALID"),
+        (["fixtures/bad-input.jsonl"], 3, "INVALID"),
+        (["-c", "fixtures/custom-shape.config.json", "fixtures/custom-shape.jsonl.gz"], 0, "PASS"),
+    ] as [([String], Int32, String)])
+    func exitStatus(arguments: [String], status: Int32, verdict: String) throws {
+        let result = try CommandRunner.run(["analyze"] + arguments)
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.hasPrefix("graygate "))
+        #expect(result.stdout.contains(": \(verdict)\n"))
+    }
+
+    @Test("reads standard input")
+    func readsStdin() throws {
+        let log = try Data(contentsOf: CommandRunner.fixtures.appendingPathComponent("latency-regression.jsonl.gz"))
+        let implicit = try CommandRunner.run(["analyze", "--json", "-"], stdin: log)
+        let explicit = try CommandRunner.run(["analyze", "--json", "-", "-"], stdin: log)
+        let file = try CommandRunner.run(["analyze", "--json", "-", "fixtures/latency-regression.jsonl.gz"])
+        #expect(implicit.status == 1)
+        #expect(explicit.status == 1)
+        let stripFiles = { (text: String) in text.replacingOccurrences(of: "fixtures/latency-regression.jsonl.gz", with: "-") }
+        #expect(implicit.stdout == explicit.stdout)
+        #expect(stripFiles(file.stdout) == implicit.stdout)
+    }
+
+    @Test("JSON report is complete and finite")
+    func jsonReport() throws {
+        let result = try CommandRunner.run(["analyze", "--json", "-", "fixtures/error-regression.jsonl.gz"])
+        #expect(result.status == 1)
+        #expect(!result.stdout.contains("NaN"))
+        #expect(!result.stdout.contains("inf"))
+        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(object["schema_version"] as? Int == 1)
+        #expect(object["verdict"] as? String == "fail")
+        let input = try #require(object["input"] as? [String: Any])
+        #expect(input["lines_read"] as? Int == 10_000)
+        let checks = try #require(object["checks"] as? [[String: Any]])
+        let errorRate = try #require(checks.first { $0["id"] as? String == "error_rate" })
+        #expect(errorRate["verdict"] as? String == "fail")
+        for key in ["statistic", "p_value", "p_value_adjusted", "effect", "confidence_interval", "threshold", "samples", "reason"] {
+            #expect(errorRate[key] != nil, "error_rate lacks \(key)")
+        }
+        // A figure that cannot be computed is an explicit null with a note saying why.
+        let score = try #require(checks.first { $0["id"] as? String == "drift.score" })
+        #expect(score["confidence_interval"] is NSNull)
+        #expect((score["notes"] as? [String: String])?["confidence_interval"] != nil)
+    }
+
+    @Test("JSON file and text report together")
+    func jsonFileAndText() throws {
+        let path = CommandRunner.temporaryFile("report.json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try CommandRunner.run(["analyze", "--json", path.path, "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("PASS"))
+        let data = try Data(contentsOf: path)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["verdict"] as? String == "pass")
+    }
+
+    @Test("no color when output is a pipe")
+    func noColorInPipe() throws {
+        let result = try CommandRunner.run(["analyze", "fixtures/latency-regression.jsonl.gz"])
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+
+    @Test("fail-on warn turns a warn into exit 1")
+    func failOnWarn() throws {
+        // 0.4 percentage points more errors on 100,000 requests per cohort: significant, within the 0.5 pp margin.
+        let simulated = try CommandRunner.run(["simulate", "--requests", "200000", "--gray-share", "0.5",
+                                               "--error-increase", "0.004", "--seed", "9"])
+        #expect(simulated.status == 0)
+        let lenient = try CommandRunner.run(["analyze", "--json", "-"], stdin: simulated.stdoutData)
+        let strict = try CommandRunner.run(["analyze", "--fail-on", "warn", "-q"], stdin: simulated.stdoutData)
+        #expect(lenient.stdout.contains(#""verdict": "warn""#))
+        #expect(lenient.status == 0)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.isEmpty)
+    }
+
+    @Test("flags override the mapping")
+    func flagsOverrideMapping() throws {
+        // The custom shape read with flags alone, no configuration file.
+        let result = try CommandRunner.run([
+            "analyze", "--cohort-path", "route.subset", "--gray", "v2-canary", "--normal", "v1-stable",
+            "--latency-path", "duration_s", "--latency-unit", "s", "--status-path", "http.status_code",
+            "--error-path", "failed", "--expected-gray-share", "0.2", "--json", "-", "fixtures/custom-shape.jsonl.gz",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let cohorts = try #require(object["cohorts"] as? [String: [String: Any]])
+        #expect(cohorts["gray"]?["requests"] as? Int == 1968)
+        let latency = try #require(cohorts["normal"]?["latency_ms"] as? [String: Any])
+        #expect((latency["p50"] as? Double).map { $0 > 100 && $0 < 200 } == true)
+    }
+
+    @Test("rejected lines on standard error with file and line")
+    func rejectedLinesOnStderr() throws {
+        let result = try CommandRunner.run(["analyze", "--show-rejected", "2", "-q", "fixtures/bad-input.jsonl"])
+        #expect(result.status == 3)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0] == "graygate: rejected fixtures/bad-input.jsonl:6: invalid JSON: unexpected character at column 2")
+        #expect(lines[1] == "graygate: rejected fixtures/bad-input.jsonl:21: not a JSON object: the line is a JSON array, not an object")
+        #expect(lines[2] == "graygate: 8 more rejected lines not shown; the report counts them by reason")
+    }
+
+    @Test("usage errors exit 64 with a hint", arguments: [
+        (["analyze", "--fial-on", "warn"], "unknown option '--fial-on'; did you mean '--fail-on'?"),
+        (["analyze", "--alpha", "2"], "invalid value '2.0' for --alpha"),
+        (["analyze", "--latency-unit", "minutes"], "invalid value 'minutes' for --latency-unit: expected s, ms, us or ns"),
+        (["analyze", "--json"], "option '--json' needs a value"),
+        (["analyze", "--fail-on", "inconclusive"], "invalid value 'inconclusive' for --fail-on"),
+        (["analyse"], "unknown command 'analyse'"),
+    ] as [([String], String)])
+    func usageErrors(arguments: [String], message: String) throws {
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Error: \(message)"), "\(result.stderr)")
+        #expect(result.stderr.contains("See 'graygate"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("missing input exits 66 naming the file")
+    func missingInput() throws {
+        let result = try CommandRunner.run(["analyze", "fixtures/no-such.log"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("Cannot open 'fixtures/no-such.log'"))
+    }
+
+    @Test("invalid configuration exits 78 with JSON paths")
+    func invalidConfiguration() throws {
+        let path = CommandRunner.temporaryFile("bad-config.json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        try Data(#"{"checks": {"alpha": 3, "latncy": {}}}"#.utf8).write(to: path)
+        let result = try CommandRunner.run(["analyze", "-c", path.path, "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("$.checks.alpha: must be between 0 and 1 (exclusive), got 3.0"))
+        #expect(result.stderr.contains("$.checks.latncy: unknown key; did you mean 'latency'?"))
+    }
+
+    @Test("help for each command", arguments: [["--help"], ["help", "analyze"], ["analyze", "-h"], ["simulate", "--help"]])
+    func help(arguments: [String]) throws {
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: graygate"))
+    }
+
+    @Test("closed standard output does not crash")
+    func closedStdout() throws {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["analyze", "fixtures/healthy.jsonl.gz"]
+        process.currentDirectoryURL = CommandRunner.packageRoot
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try output.fileHandleForReading.close()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
