@@ -110,4 +110,26 @@ struct DistributionAccumulatorTests {
             #expect(isClose(layout.logarithmicRepresentative(index), value, relative: 1e-12))
         }
     }
+
+    @Test("spread buckets keep a sub-bucket shift")
+    func spreadKeepsSmallShift() throws {
+        // Gray is 0.4% slower: less than one 1%-wide bucket, so representatives alone snap the shift to 0.
+        let normalValues = latencies(count: 20_000, seed: 21)
+        let grayValues = latencies(count: 20_000, seed: 22).map { $0 * 1.004 }
+        var gray = DistributionAccumulator(layout: layout, exactLimit: 0)
+        var normal = DistributionAccumulator(layout: layout, exactLimit: 0)
+        for value in grayValues { gray.record(value) }
+        for value in normalValues { normal.record(value) }
+
+        let exact = try #require(HodgesLehmannEstimate(gray: WeightedSample(observations: grayValues),
+                                                       normal: WeightedSample(observations: normalValues)))
+        let spread = DistributionAccumulator.spreadSamples(gray, normal)
+        let estimate = try #require(HodgesLehmannEstimate(gray: spread.gray, normal: spread.normal))
+        let sample = gray.sample()
+        #expect(sample.totalCount == 20_000)
+        #expect(spread.gray.totalCount == 20_000)
+        #expect(abs(estimate.estimate - exact.estimate) < 0.2, "spread \(estimate.estimate) vs exact \(exact.estimate)")
+        #expect(abs(estimate.lower - exact.lower) < 0.3)
+        #expect(abs(estimate.upper - exact.upper) < 0.3)
+    }
 }

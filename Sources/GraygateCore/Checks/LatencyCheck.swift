@@ -38,7 +38,8 @@ enum LatencyCheck {
         }
 
         let normalMedian = normal.latency.quantile(0.5)
-        if let shift = HodgesLehmannEstimate(gray: samples.gray, normal: samples.normal) {
+        let shiftSamples = DistributionAccumulator.spreadSamples(gray.latency, normal.latency)
+        if let shift = HodgesLehmannEstimate(gray: shiftSamples.gray, normal: shiftSamples.normal) {
             result.details["hodges_lehmann_shift_ms"] = shift.estimate
             result.confidenceInterval = CheckResult.Interval(
                 name: "hodges_lehmann_shift", lower: shift.lower, upper: shift.upper,

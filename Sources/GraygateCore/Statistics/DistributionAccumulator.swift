@@ -86,6 +86,16 @@ struct DistributionAccumulator: Sendable, Equatable {
         return (gray.sketchOfAllValues().weightedSample(), normal.sketchOfAllValues().weightedSample(), false)
     }
 
+    /// The samples of two accumulators for a shift estimate: exact values, or bucket counts spread across
+    /// their buckets once either is sketched (see `NumericSketch.spreadSample`).
+    static func spreadSamples(_ gray: DistributionAccumulator, _ normal: DistributionAccumulator)
+        -> (gray: WeightedSample, normal: WeightedSample) {
+        if gray.isExact && normal.isExact {
+            return (gray.sample(), normal.sample())
+        }
+        return (gray.sketchOfAllValues().spreadSample(), normal.sketchOfAllValues().spreadSample())
+    }
+
     /// Returns the quantile at `probability`: numpy's linear interpolation while exact; once sketched, the
     /// representative of the value of rank ⌊p(n−1)⌋, within the relative accuracy of that value.
     func quantile(_ probability: Double) -> Double? {
