@@ -124,7 +124,8 @@ public struct TextReportRenderer {
         if interval.unit == "proportion" {
             return "[\(NumberFormat.percentagePoints(interval.lower)), \(NumberFormat.percentagePoints(interval.upper))]"
         }
-        return "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
+        let prefix = interval.name == "hodges_lehmann_shift" ? "shift " : ""
+        return prefix + "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
     }
 
     private func plural(_ count: Int, _ noun: String) -> String {
