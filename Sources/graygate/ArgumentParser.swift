@@ -63,7 +63,7 @@ struct ArgumentParser {
 
     func has(_ name: String) -> Bool { values[name] != nil }
 
-    /// The last value given for an option, so a later flag overrides an earlier one.
+    /// Returns the last value given for an option, so a later flag overrides an earlier one.
     func value(_ name: String) -> String? { values[name]?.last }
 
     func allValues(_ name: String) -> [String] { values[name] ?? [] }

@@ -104,8 +104,10 @@ enum SimulateCommand {
     }
 }
 
-/// A file or standard output written with `write(2)`; a file is written under a temporary name and renamed
-/// into place on close, so an interrupted run never leaves a partial log under the requested name.
+/// A file or standard output written with `write(2)`.
+///
+/// A file is written under a temporary name and renamed into place on close, so an interrupted run never
+/// leaves a partial log under the requested name.
 final class OutputFile {
     private let descriptor: Int32
     private let path: String?

@@ -31,7 +31,7 @@ public struct CheckResult: Sendable, Equatable {
     /// Further figures of the check, such as quantile changes or the KS statistic.
     public var details: [String: Double?]
 
-    /// Why a figure is missing, keyed by the figure's name.
+    /// The reason each missing figure is missing, keyed by the figure's name.
     public var notes: [String: String]
 
     public enum Kind: String, Sendable {
@@ -59,7 +59,7 @@ public struct CheckResult: Sendable, Equatable {
         public var unit: String
     }
 
-    /// What the effect was held against.
+    /// The thresholds the effect was held against.
     public struct Threshold: Sendable, Equatable {
         public var warn: Double?
         public var fail: Double?

@@ -3,7 +3,7 @@ import Foundation
 /// Judges whether gray's error rate is worse than normal's.
 ///
 /// The effect is the difference of rates, gray − normal, with Newcombe's hybrid score interval, which stays
-/// sound when a cohort has no errors; a ratio would be undefined there and let a real regression pass.
+/// sound when a cohort has no errors. A ratio would be undefined there and could let a real regression pass.
 /// Significance comes from Fisher's exact test when an expected cell count is below 5, where the normal
 /// approximation fails, and from the pooled two-proportion z-test otherwise.
 enum ErrorRateCheck {

@@ -2,7 +2,7 @@
 ///
 /// Significance comes from the Mann-Whitney U test, which compares whole distributions without assuming a
 /// shape. The effect is judged on the relative change of each configured quantile and on the
-/// Hodges-Lehmann shift relative to normal's median; the check warns at half of each margin.
+/// Hodges-Lehmann shift relative to normal's median. The check warns at half of each margin.
 enum LatencyCheck {
     static func evaluate(gray: CohortAccumulator, normal: CohortAccumulator, settings: CheckSettings) -> PendingCheck {
         let latency = settings.latency

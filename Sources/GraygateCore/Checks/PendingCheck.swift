@@ -16,7 +16,7 @@ struct PendingCheck {
     /// Builds the reason sentence once the outcome and the adjusted p-value are known.
     var explain: (Outcome, String) -> String = { _, _ in "" }
 
-    /// What the judgement found.
+    /// The finding of the judgement.
     enum Outcome {
         case fail
         /// Significant and worse, past the warn threshold but within the fail margin.
@@ -26,7 +26,7 @@ struct PendingCheck {
         case pass
     }
 
-    /// A check settled before any test: too few samples, or nothing to compare.
+    /// Makes a check settled before any test: too few samples, or nothing to compare.
     static func settled(_ result: CheckResult) -> PendingCheck {
         PendingCheck(result: result, needsJudgement: false)
     }

@@ -1,7 +1,7 @@
 /// Thresholds and switches of the checks.
 ///
 /// A check fails only when its effect passes a practical margin and the difference is significant after
-/// the Holm correction across checks, so a huge sample cannot fail a release over a negligible difference
+/// the Holm correction across checks. So a huge sample cannot fail a release over a negligible difference,
 /// and a small one cannot fail it by chance.
 public struct CheckSettings: Sendable, Equatable {
     /// The family-wise significance level shared by the checks through the Holm correction.

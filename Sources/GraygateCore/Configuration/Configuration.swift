@@ -9,7 +9,7 @@ public struct Configuration: Sendable, Equatable {
     public init() {}
 }
 
-/// Where each field is found in a log line and how its value is read.
+/// The paths of the fields in a log line and the rules for reading their values.
 public struct Mapping: Sendable, Equatable {
     /// The path of the field that names the cohort.
     public var cohortPath = FieldPath("cohort")!
@@ -106,7 +106,7 @@ public struct CategoricalField: Sendable, Equatable {
 
 /// Limits on input.
 public struct InputSettings: Sendable, Equatable {
-    /// The longest line read, in bytes; longer lines are rejected.
+    /// The maximum line length read, in bytes; longer lines are rejected.
     public var maxLineBytes = 16 << 20
 
     /// The number of exact values kept per field and cohort before the relative-error sketch takes over.

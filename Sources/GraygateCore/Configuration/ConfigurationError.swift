@@ -5,7 +5,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         /// The JSON path of the value, such as `$.mapping.latency.unit`.
         public var path: String
 
-        /// What is wrong and what would be valid.
+        /// The fault and what would be valid.
         public var message: String
 
         public var description: String { "\(path): \(message)" }

@@ -4,7 +4,7 @@ import CZlib
 ///
 /// zlib's `inflate` stops at the end of each member. Where more input follows, the inflater resets and goes
 /// on with the next member, the way `gzip -d` does, rather than treating the rest as an error. Input that ends
-/// inside a member is reported by `finish()` as truncation; bytes after a member that are not a gzip header
+/// inside a member is reported by `finish()` as truncation. Bytes after a member that are not a gzip header
 /// are reported as trailing garbage. Everything inflated before the damage has already reached the caller.
 ///
 /// ```

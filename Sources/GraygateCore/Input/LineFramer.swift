@@ -15,7 +15,7 @@ enum FramedLine {
 /// Splits a byte stream into lines on the byte 0x0A, numbering them from 1.
 ///
 /// Only 0x0A ends a line: a carriage return before it stays in the line, where the JSON scanner treats it
-/// as whitespace, and a lone carriage return inside a string makes that line invalid JSON, as RFC 8259 says.
+/// as whitespace, and a lone carriage return inside a string makes that line invalid JSON, as RFC 8259 requires.
 /// A UTF-8 byte order mark at the start of line 1 is dropped. A last line without a newline is framed by
 /// `finish(_:)`. Lines that lie wholly inside a fed chunk are passed on without copying; only a line that
 /// spans chunks is gathered in a buffer, and at most `maxLineLength` bytes of it are kept.
@@ -26,7 +26,7 @@ enum FramedLine {
 /// framer.finish { line in ... }
 /// ```
 struct LineFramer {
-    /// The longest line kept, in bytes; a longer line is reported as `.oversized`.
+    /// The maximum line length kept, in bytes; a longer line is reported as `.oversized`.
     let maxLineLength: Int
 
     /// The number of lines framed so far, oversized ones included.

@@ -8,7 +8,7 @@ struct LogInput {
     /// The file path, or `-` for standard input.
     let path: String
 
-    /// The longest line kept, in bytes.
+    /// The maximum line length kept, in bytes.
     var maxLineLength = 16 << 20
 
     /// The size of each read from the file or pipe; a size below 2 bytes reads 2, so the gzip magic fits.

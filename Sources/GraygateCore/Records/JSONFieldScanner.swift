@@ -2,8 +2,8 @@ import Glibc
 
 /// Scans one JSON-lines record and captures only the values at the configured paths.
 ///
-/// The scanner never builds a tree: it walks the bytes once, descends only into keys on a configured path,
-/// and skips every other value while still validating it, so a line is accepted only if the whole line is
+/// The scanner never builds a tree. It walks the bytes once, descends only into keys on a configured path,
+/// and skips every other value while still validating it. So a line is accepted only if the whole line is
 /// valid JSON (RFC 8259) with an object at the top. Numbers on a path are parsed from their bytes; strings
 /// are kept as spans of the line, decoded later only when a value is needed.
 ///
@@ -25,7 +25,7 @@ struct JSONFieldScanner {
 
     /// The result of scanning a line.
     enum Outcome: Equatable {
-        /// The line is a JSON object; `values` holds its fields.
+        /// The line is a JSON object; `values` contains its fields.
         case object
 
         /// The line is empty or only whitespace.
@@ -44,7 +44,7 @@ struct JSONFieldScanner {
         reader.skipWhitespace()
         guard let first = reader.peek() else { return .blank }
         guard first == UInt8(ascii: "{") else {
-            // Valid JSON that is not an object (an array, a number) is told apart from broken text.
+            // Valid JSON that is not an object (an array, a number) is reported apart from broken text.
             let column = reader.position + 1
             do {
                 try reader.skipValue(depth: 1)

@@ -1,4 +1,4 @@
-/// Turns the scanned values of a line into a `Record` as the mapping says.
+/// Turns the scanned values of a line into a `Record` as the mapping defines.
 struct RecordMapper {
     let mapping: Mapping
     private(set) var scanner: JSONFieldScanner
@@ -150,7 +150,7 @@ struct RecordMapper {
             return .missing
         case .string(let span, let hasEscapes):
             if hasEscapes {
-                let base = line.baseAddress!.assumingMemoryBound(to: UInt8.self)  // Safe: the line holds the string.
+                let base = line.baseAddress!.assumingMemoryBound(to: UInt8.self)  // Safe: the line contains the string.
                 return .decoded(Reader(base: base, count: line.count).decodeString(span))
             }
             return .span(span)

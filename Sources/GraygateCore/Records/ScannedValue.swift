@@ -28,7 +28,7 @@ struct ByteSpan: Equatable, Sendable {
     var count: Int
 }
 
-/// Why a line is not a JSON object, and where the scanner stopped.
+/// The reason a line is not a JSON object, and the column where the scanner stopped.
 struct JSONSyntaxError: Error, Equatable, Sendable {
     enum Kind: String, Sendable {
         case notAnObject = "not a JSON object"

@@ -17,7 +17,7 @@ indirect enum JSONOutput: Sendable, Equatable {
         lhs.serialized() == rhs.serialized()
     }
 
-    /// A number, or null when it is nil or not finite.
+    /// Makes a number, or null when the value is nil or not finite.
     static func number(_ value: Double?) -> JSONOutput {
         guard let value, value.isFinite else { return .null }
         return .number(value)
@@ -58,7 +58,8 @@ indirect enum JSONOutput: Sendable, Equatable {
             for (index, item) in items.enumerated() {
                 output += inner
                 item.write(into: &output, indent: pretty ? indent + 1 : -1)
-                output += index < items.count - 1 ? (pretty ? ",\n" : ",") : (pretty ? "\n" : "")
+                if index < items.count - 1 { output += "," }
+                if pretty { output += "\n" }
             }
             output += closing + "]"
         case .object(let fields):
@@ -72,7 +73,8 @@ indirect enum JSONOutput: Sendable, Equatable {
                 Self.writeString(field.0, into: &output)
                 output += pretty ? ": " : ":"
                 field.1.write(into: &output, indent: pretty ? indent + 1 : -1)
-                output += index < fields.count - 1 ? (pretty ? ",\n" : ",") : (pretty ? "\n" : "")
+                if index < fields.count - 1 { output += "," }
+                if pretty { output += "\n" }
             }
             output += closing + "}"
         }

@@ -34,7 +34,7 @@ public enum GraygateVersion {
     public static let current = "0.1.0"
 }
 
-/// How every line was accounted for.
+/// The accounting of every line read.
 public struct InputReport: Sendable, Equatable {
     public var files: [String]
     public var bytesRead: UInt64

@@ -51,7 +51,7 @@ public struct TextReportRenderer {
         }
         lines.append("Latency quantiles: " + methods.joined(separator: "; ") + ".")
 
-        // Requests without a usable latency still count for traffic and errors, so say how many there were.
+        // Requests without a usable latency still count for traffic and errors, so the report lists how many there were.
         let unusable = report.cohorts.filter { $0.latency.missing + $0.latency.invalid > 0 }
         if !unusable.isEmpty {
             let counts = unusable.map { "\($0.cohort.rawValue) \($0.latency.missing) missing, \($0.latency.invalid) invalid" }

@@ -75,7 +75,7 @@ struct CategoryCounter: Sendable, Equatable {
         total += other.otherCount
     }
 
-    /// The categories and their counts, sorted by value so reports are stable.
+    /// Returns the categories and their counts, sorted by value so reports are stable.
     func counts() -> [(value: String, count: Int)] {
         entries.map { entry in
             (String(decoding: arena[entry.offset..<(entry.offset + entry.length)], as: UTF8.self), entry.count)

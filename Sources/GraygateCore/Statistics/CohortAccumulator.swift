@@ -37,7 +37,7 @@ struct CohortAccumulator: Sendable, Equatable {
         categorical = mapping.categoricalFields.map { FieldCategories(counter: CategoryCounter(maxCategories: $0.maxCategories)) }
     }
 
-    /// Records one request; `line` holds the bytes that the record's spans point into.
+    /// Records one request; `line` contains the bytes that the record's spans point into.
     mutating func record(_ record: Record, line: UnsafeRawBufferPointer) {
         requests += 1
         if record.isError { errors += 1 }

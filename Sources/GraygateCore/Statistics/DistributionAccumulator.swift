@@ -68,13 +68,13 @@ struct DistributionAccumulator: Sendable, Equatable {
         sketch!.merge(other.sketchOfAllValues())  // Safe: moveToSketch sets it.
     }
 
-    /// The sample as stored: exact values, or bucket representatives once sketched.
+    /// Returns the sample as stored: exact values, or bucket representatives once sketched.
     func sample() -> WeightedSample {
         if let exactValues { return WeightedSample(observations: exactValues) }
         return sketch!.weightedSample()  // Safe: sketch is set whenever exactValues is nil.
     }
 
-    /// The samples of two accumulators on a common footing for a two-sample test.
+    /// Returns the samples of two accumulators on a common footing for a two-sample test.
     ///
     /// Both exact: the exact values. Otherwise both on the sketch's buckets, because comparing exact values
     /// against bucket representatives would bias rank tests by the position of values inside buckets.
@@ -86,7 +86,7 @@ struct DistributionAccumulator: Sendable, Equatable {
         return (gray.sketchOfAllValues().weightedSample(), normal.sketchOfAllValues().weightedSample(), false)
     }
 
-    /// The samples of two accumulators for a shift estimate: exact values, or bucket counts spread across
+    /// Returns the samples of two accumulators for a shift estimate: exact values, or bucket counts spread across
     /// their buckets once either is sketched (see `NumericSketch.spreadSample`).
     static func spreadSamples(_ gray: DistributionAccumulator, _ normal: DistributionAccumulator)
         -> (gray: WeightedSample, normal: WeightedSample) {
@@ -96,8 +96,10 @@ struct DistributionAccumulator: Sendable, Equatable {
         return (gray.sketchOfAllValues().spreadSample(), normal.sketchOfAllValues().spreadSample())
     }
 
-    /// Returns the quantile at `probability`: numpy's linear interpolation while exact; once sketched, the
-    /// representative of the value of rank ⌊p(n−1)⌋, within the relative accuracy of that value.
+    /// Returns the quantile at `probability`.
+    ///
+    /// While exact, this is numpy's linear interpolation. Once sketched, it is the representative of the
+    /// value of rank ⌊p(n−1)⌋, within the relative accuracy of that value.
     func quantile(_ probability: Double) -> Double? {
         guard count > 0 else { return nil }
         if isExact { return Quantile.linear(sample(), probability: probability) }

@@ -1,4 +1,4 @@
-/// Why a line was rejected.
+/// The reason a line was rejected.
 public enum RejectionReason: String, Sendable, CaseIterable, Comparable {
     case invalidJSON = "invalid_json"
     case notAnObject = "not_an_object"
@@ -37,7 +37,7 @@ public struct InputDamage: Sendable, Equatable {
 
 /// The accounting of every line read: accepted, rejected with a reason, or blank.
 ///
-/// `linesRead == acceptedLines + rejectedLines + blankLines` holds at every moment; accepted lines are the
+/// `linesRead == acceptedLines + rejectedLines + blankLines` is true at every moment. Accepted lines are the
 /// gray, normal and unassigned requests.
 struct InputAccounting: Sendable, Equatable {
     private(set) var linesRead = 0

@@ -41,7 +41,7 @@ struct SketchLayout: Sendable, Equatable {
         Int((log(magnitude) / logGamma).rounded(.up))
     }
 
-    /// The representative of logarithmic bucket `index`, 2γⁱ/(γ+1): within α of every value in the bucket.
+    /// Returns the representative of logarithmic bucket `index`, 2γⁱ/(γ+1), within α of every value in the bucket.
     func logarithmicRepresentative(_ index: Int) -> Double {
         exp(Double(index) * logGamma) * 2 / (gamma + 1)
     }
@@ -61,9 +61,9 @@ struct SketchLayout: Sendable, Equatable {
 
 /// A mergeable histogram of finite values with bounded relative error (DDSketch's bucket scheme).
 ///
-/// Values inside the layout's linear range land on its fine linear grid; other positive and negative values
-/// land on logarithmic buckets whose representative is within the relative accuracy of the value; values
-/// near zero are counted exactly as zero. Merging adds bucket counts, so it is exact and order-independent.
+/// Values inside the layout's linear range land on its fine linear grid. Other positive and negative values
+/// land on logarithmic buckets whose representative is within the relative accuracy of the value, and
+/// values near zero are counted exactly as zero. Merging adds bucket counts, so it is exact and order-independent.
 struct NumericSketch: Sendable, Equatable {
     let layout: SketchLayout
 
@@ -102,7 +102,7 @@ struct NumericSketch: Sendable, Equatable {
         zeroCount += other.zeroCount
     }
 
-    /// The bucket representatives with their counts, as a sample the statistical tests read.
+    /// Returns the bucket representatives with their counts, as a sample the statistical tests read.
     func weightedSample() -> WeightedSample {
         var pairs: [(value: Double, count: Int)] = []
         pairs.reserveCapacity(bucketCount)
@@ -113,7 +113,7 @@ struct NumericSketch: Sendable, Equatable {
         return Self.combine(pairs)
     }
 
-    /// A sample with each bucket's count spread evenly over `pointsPerBucket` points across the bucket.
+    /// Returns a sample with each bucket's count spread evenly over `pointsPerBucket` points across the bucket.
     ///
     /// Shift estimates such as Hodges-Lehmann snap to zero when both cohorts sit on the same
     /// representatives, which hides shifts smaller than a bucket. Spreading the counts in log space (or
