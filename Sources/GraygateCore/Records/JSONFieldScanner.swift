@@ -10,7 +10,7 @@ import Glibc
 /// NOTE: bytes of strings are not checked to be valid UTF-8; a string with invalid sequences is accepted,
 /// and a categorical value built from it replaces them with U+FFFD.
 struct JSONFieldScanner {
-    let trie: PathTrie
+    let trie: CompiledTrie
 
     /// The value at each slot of the trie for the last scanned line.
     private(set) var values: [ScannedValue]
@@ -19,7 +19,7 @@ struct JSONFieldScanner {
     static let maxDepth = 512
 
     init(trie: PathTrie) {
-        self.trie = trie
+        self.trie = CompiledTrie(trie)
         self.values = Array(repeating: .missing, count: trie.slotCount)
     }
 
@@ -72,8 +72,21 @@ struct JSONFieldScanner {
 
 /// Descends into configured paths and stores their values in the slots.
 private struct Walker {
-    let trie: PathTrie
+    let nodes: UnsafeMutableBufferPointer<CompiledTrie.Node>
+    let keys: UnsafeMutableBufferPointer<CompiledTrie.Key>
+    let indices: UnsafeMutableBufferPointer<CompiledTrie.Index>
+    let clearSlots: UnsafeMutableBufferPointer<Int32>
+    let keyBytes: UnsafeMutableBufferPointer<UInt8>
     let slots: UnsafeMutableBufferPointer<ScannedValue>
+
+    init(trie: CompiledTrie, slots: UnsafeMutableBufferPointer<ScannedValue>) {
+        nodes = trie.nodes
+        keys = trie.keys
+        indices = trie.indices
+        clearSlots = trie.clearSlots
+        keyBytes = trie.keyBytes
+        self.slots = slots
+    }
 
     mutating func scanObject(_ reader: inout Reader, node: Int, depth: Int) throws(JSONSyntaxError) {
         guard depth <= JSONFieldScanner.maxDepth else { throw reader.error(.nestingTooDeep) }
@@ -122,7 +135,7 @@ private struct Walker {
 
         var index = 0
         while true {
-            if let child = trie.nodes[node].indices.first(where: { $0.index == index })?.node {
+            if let child = childNode(of: node, index: index) {
                 try scanValue(&reader, node: child, depth: depth + 1)
             } else {
                 try reader.skipValue(depth: depth + 1)
@@ -144,44 +157,65 @@ private struct Walker {
 
     /// Captures the value at `node` if it is a requested path, and descends if paths continue below it.
     mutating func scanValue(_ reader: inout Reader, node: Int, depth: Int) throws(JSONSyntaxError) {
-        let entry = trie.nodes[node]
+        let entry = nodes[node]
         // A repeated key replaces what an earlier occurrence stored, as the last value wins in JSON parsers.
-        for slot in entry.slotsBelow { slots[slot] = .missing }
+        for position in Int(entry.clearStart)..<Int(entry.clearStart + entry.clearCount) {
+            slots[Int(clearSlots[position])] = .missing
+        }
 
         guard let byte = reader.peek() else { throw reader.error(.unexpectedEnd) }
         switch byte {
         case UInt8(ascii: "{"):
-            if let slot = entry.slot { slots[slot] = .compound }
-            if entry.keys.isEmpty {
+            if entry.slot >= 0 { slots[Int(entry.slot)] = .compound }
+            if entry.keyCount == 0 {
                 try reader.skipValue(depth: depth)
             } else {
                 try scanObject(&reader, node: node, depth: depth)
             }
         case UInt8(ascii: "["):
-            if let slot = entry.slot { slots[slot] = .compound }
-            if entry.indices.isEmpty {
+            if entry.slot >= 0 { slots[Int(entry.slot)] = .compound }
+            if entry.indexCount == 0 {
                 try reader.skipValue(depth: depth)
             } else {
                 try scanArray(&reader, node: node, depth: depth)
             }
         default:
             let value = try reader.scanScalar()
-            if let slot = entry.slot { slots[slot] = value }
+            if entry.slot >= 0 { slots[Int(entry.slot)] = value }
         }
     }
 
+    private func childNode(of node: Int, index: Int) -> Int? {
+        let entry = nodes[node]
+        for position in Int(entry.indexStart)..<Int(entry.indexStart + entry.indexCount)
+        where Int(indices[position].index) == index {
+            return Int(indices[position].child)
+        }
+        return nil
+    }
+
     private func childNode(of node: Int, key: ByteSpan, hasEscapes: Bool, reader: Reader) -> Int? {
-        let children = trie.nodes[node].keys
-        guard !children.isEmpty else { return nil }
+        let entry = nodes[node]
+        guard entry.keyCount > 0 else { return nil }
+        let range = Int(entry.keyStart)..<Int(entry.keyStart + entry.keyCount)
         if hasEscapes {
             let decoded = reader.decodeString(key)
-            return children.first(where: { $0.key == decoded })?.node
-        }
-        for child in children where child.key.count == key.count {
-            let isEqual = child.key.withUnsafeBufferPointer { expected in
-                memcmp(expected.baseAddress!, reader.base + key.start, key.count) == 0
+            for position in range where Int(keys[position].length) == decoded.count {
+                let stored = UnsafeBufferPointer(rebasing: keyBytes[Int(keys[position].offset)..<(Int(keys[position].offset) + decoded.count)])
+                if stored.elementsEqual(decoded) { return Int(keys[position].child) }
             }
-            if isEqual { return child.node }
+            return nil
+        }
+        guard key.count > 0 else {
+            return nil  // Configured keys are never empty.
+        }
+        let first = reader.base[key.start]
+        for position in range {
+            let candidate = keys[position]
+            guard Int(candidate.length) == key.count, candidate.firstByte == first else { continue }
+            if memcmp(keyBytes.baseAddress! + Int(candidate.offset), reader.base + key.start, key.count) == 0 {
+                return Int(candidate.child)
+            }
         }
         return nil
     }

@@ -17,19 +17,23 @@ struct DistributionAccumulator: Sendable, Equatable {
     private var sum = 0.0
     private var compensation = 0.0
 
-    /// The exact values while `count <= exactLimit`, else nil.
-    private var exactValues: [Double]? = []
+    /// The exact values while `count <= exactLimit`; empty once sketched.
+    private var exactValues: [Double] = []
 
-    /// The sketch once `count > exactLimit`, else nil.
-    private var sketch: NumericSketch?
+    /// The sketch once `count > exactLimit`; empty before.
+    ///
+    /// It is stored, not optional, so recording mutates it in place: an optional would be copied out and
+    /// back on every value.
+    private var sketch: NumericSketch
+
+    /// A Boolean value that indicates whether every value is kept exactly.
+    private(set) var isExact = true
 
     init(layout: SketchLayout, exactLimit: Int) {
         self.layout = layout
         self.exactLimit = exactLimit
+        self.sketch = NumericSketch(layout: layout)
     }
-
-    /// A Boolean value that indicates whether every value is kept exactly.
-    var isExact: Bool { sketch == nil }
 
     var mean: Double? { count > 0 ? (sum + compensation) / Double(count) : nil }
 
@@ -43,11 +47,11 @@ struct DistributionAccumulator: Sendable, Equatable {
         maximum = Swift.max(maximum, value)
         addToSum(value)
 
-        if sketch != nil {
-            sketch!.add(value)  // Safe: checked just above.
-        } else {
-            exactValues!.append(value)  // Safe: exactValues is set whenever sketch is nil.
+        if isExact {
+            exactValues.append(value)
             if count > exactLimit { moveToSketch() }
+        } else {
+            sketch.add(value)
         }
     }
 
@@ -60,18 +64,17 @@ struct DistributionAccumulator: Sendable, Equatable {
         addToSum(other.sum)
         addToSum(other.compensation)
 
-        if sketch == nil, let otherValues = other.exactValues, count <= exactLimit {
-            exactValues!.append(contentsOf: otherValues)  // Safe: exactValues is set whenever sketch is nil.
+        if isExact && other.isExact && count <= exactLimit {
+            exactValues.append(contentsOf: other.exactValues)
             return
         }
-        if sketch == nil { moveToSketch() }
-        sketch!.merge(other.sketchOfAllValues())  // Safe: moveToSketch sets it.
+        if isExact { moveToSketch() }
+        sketch.merge(other.sketchOfAllValues())
     }
 
     /// Returns the sample as stored: exact values, or bucket representatives once sketched.
     func sample() -> WeightedSample {
-        if let exactValues { return WeightedSample(observations: exactValues) }
-        return sketch!.weightedSample()  // Safe: sketch is set whenever exactValues is nil.
+        isExact ? WeightedSample(observations: exactValues) : sketch.weightedSample()
     }
 
     /// Returns the samples of two accumulators on a common footing for a two-sample test.
@@ -103,7 +106,7 @@ struct DistributionAccumulator: Sendable, Equatable {
     func quantile(_ probability: Double) -> Double? {
         guard count > 0 else { return nil }
         if isExact { return Quantile.linear(sample(), probability: probability) }
-        let sample = sketch!.weightedSample()  // Safe: not exact means sketched.
+        let sample = sketch.weightedSample()
         let rank = Int((probability * Double(sample.totalCount - 1)).rounded(.down))
         return Swift.min(Swift.max(sample.value(atRank: rank), minimum), maximum)
     }
@@ -131,13 +134,14 @@ struct DistributionAccumulator: Sendable, Equatable {
 
     private mutating func moveToSketch() {
         sketch = sketchOfAllValues()
-        exactValues = nil
+        exactValues = []
+        isExact = false
     }
 
     private func sketchOfAllValues() -> NumericSketch {
-        if let sketch { return sketch }
+        guard isExact else { return sketch }
         var built = NumericSketch(layout: layout)
-        for value in exactValues ?? [] { built.add(value) }
+        for value in exactValues { built.add(value) }
         return built
     }
 }
