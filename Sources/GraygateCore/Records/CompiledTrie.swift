@@ -15,6 +15,10 @@ final class CompiledTrie: @unchecked Sendable {
         /// The slots below this node, cleared when a repeated key replaces the value.
         var clearStart: Int32
         var clearCount: Int32
+
+        /// Bit n is set when a key of n bytes (n < 64) is below this node, so most keys are ruled out by
+        /// their length alone; bit 63 stands for every length of 63 or more.
+        var keyLengths: UInt64
     }
 
     struct Key {
@@ -52,7 +56,8 @@ final class CompiledTrie: @unchecked Sendable {
                 slot: Int32(node.slot ?? -1),
                 keyStart: Int32(keyCount), keyCount: Int32(node.keys.count),
                 indexStart: Int32(indexCount), indexCount: Int32(node.indices.count),
-                clearStart: Int32(clearCount), clearCount: Int32(node.slotsBelow.count))
+                clearStart: Int32(clearCount), clearCount: Int32(node.slotsBelow.count),
+                keyLengths: node.keys.reduce(0) { $0 | Self.lengthBit($1.key.count) })
             for entry in node.keys {
                 keys[keyCount] = Key(offset: Int32(byteCount), length: Int32(entry.key.count),
                                      firstByte: entry.key[0], child: Int32(entry.node))
@@ -71,6 +76,11 @@ final class CompiledTrie: @unchecked Sendable {
                 clearCount += 1
             }
         }
+    }
+
+    @inline(__always)
+    static func lengthBit(_ length: Int) -> UInt64 {
+        1 << UInt64(min(length, 63))
     }
 
     deinit {

@@ -206,8 +206,8 @@ private struct Walker {
             }
             return nil
         }
-        guard key.count > 0 else {
-            return nil  // Configured keys are never empty.
+        guard entry.keyLengths & CompiledTrie.lengthBit(key.count) != 0, key.count > 0 else {
+            return nil  // No configured key has this length; configured keys are never empty.
         }
         let first = reader.base[key.start]
         for position in range {

@@ -4,7 +4,8 @@
 /// the exact figures numpy and scipy give. When the count passes the limit the values move into a
 /// `NumericSketch`, and memory stays bounded whatever the input size. Whether the result is exact depends
 /// only on the total count, never on the order of recording or merging, so one run, several workers and
-/// merged shards give the same figures. Count, sum, minimum and maximum are always exact.
+/// merged shards give the same figures. Count, minimum and maximum are always exact, and the sum does not
+/// depend on the order of addition.
 struct DistributionAccumulator: Sendable, Equatable {
     let layout: SketchLayout
     let exactLimit: Int
@@ -13,9 +14,7 @@ struct DistributionAccumulator: Sendable, Equatable {
     private(set) var minimum = Double.infinity
     private(set) var maximum = -Double.infinity
 
-    /// A Neumaier-compensated sum, so the mean of millions of values keeps its precision.
-    private var sum = 0.0
-    private var compensation = 0.0
+    private var sum = FixedPointSum()
 
     /// The exact values while `count <= exactLimit`; empty once sketched.
     private var exactValues: [Double] = []
@@ -35,7 +34,7 @@ struct DistributionAccumulator: Sendable, Equatable {
         self.sketch = NumericSketch(layout: layout)
     }
 
-    var mean: Double? { count > 0 ? (sum + compensation) / Double(count) : nil }
+    var mean: Double? { count > 0 ? sum.value / Double(count) : nil }
 
     var isEmpty: Bool { count == 0 }
 
@@ -45,7 +44,7 @@ struct DistributionAccumulator: Sendable, Equatable {
         count += 1
         minimum = Swift.min(minimum, value)
         maximum = Swift.max(maximum, value)
-        addToSum(value)
+        sum.add(value)
 
         if isExact {
             exactValues.append(value)
@@ -61,8 +60,7 @@ struct DistributionAccumulator: Sendable, Equatable {
         count += other.count
         minimum = Swift.min(minimum, other.minimum)
         maximum = Swift.max(maximum, other.maximum)
-        addToSum(other.sum)
-        addToSum(other.compensation)
+        sum.merge(other.sum)
 
         if isExact && other.isExact && count <= exactLimit {
             exactValues.append(contentsOf: other.exactValues)
@@ -120,16 +118,6 @@ struct DistributionAccumulator: Sendable, Equatable {
             let rank = Int((probability * Double(sample.totalCount - 1)).rounded(.down))
             return Swift.min(Swift.max(sample.value(atRank: rank), minimum), maximum)
         }
-    }
-
-    private mutating func addToSum(_ value: Double) {
-        let total = sum + value
-        if abs(sum) >= abs(value) {
-            compensation += (sum - total) + value
-        } else {
-            compensation += (value - total) + sum
-        }
-        sum = total
     }
 
     private mutating func moveToSketch() {
