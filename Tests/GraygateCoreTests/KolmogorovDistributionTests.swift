@@ -40,3 +40,22 @@ struct KolmogorovDistributionTests {
         #expect(KolmogorovDistribution.limitSurvival(0) == 1)
     }
 }
+
+@Suite("Kolmogorov limit far tail")
+struct KolmogorovLimitFarTailTests {
+    @Test("limit survival ends where q underflows", arguments: [20.0, 30.0, 1000.0, .infinity])
+    func farTail(x: Double) {
+        #expect(KolmogorovDistribution.limitSurvival(x) == 0)
+    }
+
+    @Test("separated large cohorts finish")
+    func separatedLargeCohorts() throws {
+        // Every gray value above every normal one, 20,000 each: D = 1 and D·√m ≈ 100.
+        let gray = WeightedSample(sortedValues: (0..<2000).map { 2 + Double($0) / 1000 }, counts: Array(repeating: 10, count: 2000))
+        let normal = WeightedSample(sortedValues: (0..<2000).map { Double($0) / 1000 }, counts: Array(repeating: 10, count: 2000))
+        let test = try #require(KolmogorovSmirnovTest(gray: gray, normal: normal))
+        #expect(test.statistic == 1)
+        #expect(test.pValue == 0)
+        #expect(test.pValueKolmogorovLimit == 0)
+    }
+}

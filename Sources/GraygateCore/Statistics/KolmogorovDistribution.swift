@@ -79,13 +79,16 @@ enum KolmogorovDistribution {
         }
 
         let q = exp(-2 * x * x)
+        // Past x ≈ 19.3, q underflows to 0 and so does every term: without this exit the loop below would
+        // never end, since 0 < 1e-20 · |0| is false. Fully separated cohorts of thousands reach such x.
+        if q == 0 { return 0 }
         var sum = 0.0
         var sign = 1.0
         var k = 1.0
         while true {
             let term = pow(q, k * k)
             sum += sign * term
-            if term < 1e-20 * abs(sum) { break }
+            if term == 0 || term < 1e-20 * abs(sum) { break }
             sign = -sign
             k += 1
         }
