@@ -1,3 +1,5 @@
+import Foundation
+
 /// Receives events of a running analysis, for diagnostics on stderr and progress display.
 public protocol AnalysisObserver: AnyObject {
     /// Called for each rejected line, in input order.
@@ -20,8 +22,18 @@ extension AnalysisObserver {
 public struct Analysis {
     public let configuration: Configuration
 
-    public init(configuration: Configuration) {
+    /// The number of parser threads; the input is read and inflated on the calling thread besides.
+    public var workerCount: Int
+
+    /// The number of rejected lines passed to the observer and kept in the report as examples.
+    public var maxRejectedExamples = 20
+
+    /// The size of the chunks the input is cut into for the parser threads.
+    var chunkSize = 1 << 20
+
+    public init(configuration: Configuration, workerCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.configuration = configuration
+        self.workerCount = max(1, workerCount)
     }
 
     /// Reads every input as one sample and returns the report.
@@ -31,67 +43,25 @@ public struct Analysis {
     /// - Throws: `InputError` when an input cannot be opened or read. Damaged gzip input does not throw: it
     ///   is reported in the result and to the observer.
     public func run(inputs: [String], observer: (any AnalysisObserver)? = nil) throws -> Report {
-        let summary = try summarize(inputs: inputs, observer: observer)
-        return ReportBuilder.build(summary: summary, configuration: configuration, files: inputs)
+        try runMeasured(inputs: inputs, observer: observer).report
+    }
+
+    /// Reads every input as one sample and returns the report with the time of each stage.
+    public func runMeasured(inputs: [String], observer: (any AnalysisObserver)? = nil) throws
+        -> (report: Report, statistics: PipelineStatistics) {
+        let (summary, measured) = try summarize(inputs: inputs, observer: observer)
+        var statistics = measured
+        let started = monotonicSeconds()
+        let report = ReportBuilder.build(summary: summary, configuration: configuration, files: inputs)
+        statistics.judgeSeconds = monotonicSeconds() - started
+        return (report, statistics)
     }
 
     /// Reads every input into one summary.
-    func summarize(inputs: [String], observer: (any AnalysisObserver)? = nil) throws -> LogSummary {
-        var summary = LogSummary(configuration: configuration)
-        var mapper = RecordMapper(mapping: configuration.mapping)
-        var record = mapper.makeRecord()
-        let maxLineBytes = configuration.input.maxLineBytes
-
-        for (inputIndex, path) in inputs.enumerated() {
-            var input = LogInput(path: path)
-            input.maxLineLength = maxLineBytes
-
-            func reject(_ number: Int, _ reason: RejectionReason, _ detail: String) {
-                let rejected = RejectedLine(inputIndex: inputIndex, path: path, line: number, reason: reason, detail: detail)
-                summary.input.reject(rejected)
-                observer?.rejected(rejected)
-            }
-
-            let damage = try input.readLines(onRead: { count in
-                summary.input.bytesRead += UInt64(count)
-                observer?.progress(bytesRead: summary.input.bytesRead, linesRead: summary.input.linesRead, currentInput: path)
-            }) { framed in
-                switch framed {
-                case .line(let bytes, let number):
-                    switch mapper.read(bytes, into: &record) {
-                    case .object:
-                        summary.record(record, line: bytes)
-                    case .blank:
-                        summary.input.countBlank()
-                    case .invalid(let error) where error.kind == .notAnObject:
-                        reject(number, .notAnObject, "the line is \(Self.describeTopLevelValue(bytes)), not an object")
-                    case .invalid(let error):
-                        reject(number, .invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
-                    }
-                case .oversized(let number, let length):
-                    reject(number, .lineTooLong, "\(length) bytes, over the limit of \(maxLineBytes) (input.max_line_bytes)")
-                case .cut(let number, let length):
-                    reject(number, .cutByDamage, "\(length) bytes before the damage")
-                }
-            }
-            if let damage {
-                let entry = InputDamage(path: path, message: damage.description)
-                summary.input.recordDamage(entry)
-                observer?.damaged(entry)
-            }
-        }
-        return summary
-    }
-
-    /// Names the JSON type of a line's top-level value from its first byte, for a rejection message.
-    private static func describeTopLevelValue(_ line: UnsafeRawBufferPointer) -> String {
-        let first = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        switch first {
-        case UInt8(ascii: "["): return "a JSON array"
-        case UInt8(ascii: "\""): return "a JSON string"
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a JSON Boolean"
-        case UInt8(ascii: "n"): return "JSON null"
-        default: return "a JSON number"
-        }
+    func summarize(inputs: [String], observer: (any AnalysisObserver)? = nil) throws -> (LogSummary, PipelineStatistics) {
+        var summarizer = ParallelSummarizer(configuration: configuration, workerCount: workerCount)
+        summarizer.chunkSize = chunkSize
+        summarizer.maxExamples = maxRejectedExamples
+        return try summarizer.summarize(inputs: inputs, observer: observer)
     }
 }

@@ -35,6 +35,9 @@ enum AnalyzeCommand {
               --max-rejected-share X   Share of rejected lines above which the run is invalid
                                        (default: 0.01).
               --show-rejected N        Rejected lines to print on standard error (default: 5).
+              --workers N              Parser threads; the input is read and inflated on one more
+                                       thread (default: the number of cores).
+              --stats                  Print throughput and the time of each stage on standard error.
           -q, --quiet                  Print no text report.
               --no-color               Never color the text report (NO_COLOR also disables color).
           -h, --help                   Show this help.
@@ -68,6 +71,8 @@ enum AnalyzeCommand {
         .init(names: ["--min-samples"], takesValue: true),
         .init(names: ["--max-rejected-share"], takesValue: true),
         .init(names: ["--show-rejected"], takesValue: true),
+        .init(names: ["--workers"], takesValue: true),
+        .init(names: ["--stats"], takesValue: false),
         .init(names: ["--quiet", "-q"], takesValue: false),
         .init(names: ["--no-color"], takesValue: false),
         .init(names: ["--help", "-h"], takesValue: false),
@@ -101,9 +106,17 @@ enum AnalyzeCommand {
             throw UsageError(message: "standard input ('-') can be read only once", command: "analyze")
         }
 
-        let diagnostics = Diagnostics(maxRejectedShown: showRejected)
-        let report = try Analysis(configuration: configuration).run(inputs: inputs, observer: diagnostics)
-        diagnostics.finish()
+        var analysis = Analysis(configuration: configuration)
+        if let workers = try parser.integer("--workers", in: 1...256) { analysis.workerCount = workers }
+        analysis.maxRejectedExamples = max(20, showRejected)
+
+        let progress = Terminal.stderrIsTerminal ? ProgressDisplay(totalBytes: ProgressDisplay.totalSize(of: inputs)) : nil
+        let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)
+        let (report, statistics) = try analysis.runMeasured(inputs: inputs, observer: diagnostics)
+        diagnostics.finish(totalRejected: report.input.rejectedLines)
+        if parser.has("--stats") {
+            Terminal.writeStderr(StatisticsText.render(statistics))
+        }
 
         let jsonTarget = parser.value("--json")
         if let jsonTarget {

@@ -1,28 +1,36 @@
 import GraygateCore
 
-/// Prints rejected lines and damaged inputs on standard error as the analysis meets them.
+/// Prints rejected lines, damaged inputs and progress on standard error.
 final class Diagnostics: AnalysisObserver {
     private let maxRejectedShown: Int
-    private var rejectedSeen = 0
+    private let progress: ProgressDisplay?
+    private var rejectedShown = 0
 
-    init(maxRejectedShown: Int) {
+    init(maxRejectedShown: Int, progress: ProgressDisplay?) {
         self.maxRejectedShown = maxRejectedShown
+        self.progress = progress
     }
 
     func rejected(_ line: RejectedLine) {
-        rejectedSeen += 1
-        if rejectedSeen <= maxRejectedShown {
-            Terminal.writeStderr("graygate: rejected \(line.path):\(line.line): \(line.reason.description): \(line.detail)\n")
-        }
+        guard rejectedShown < maxRejectedShown else { return }
+        rejectedShown += 1
+        progress?.clear()
+        Terminal.writeStderr("graygate: rejected \(line.path):\(line.line): \(line.reason.description): \(line.detail)\n")
     }
 
     func damaged(_ damage: InputDamage) {
+        progress?.clear()
         Terminal.writeStderr("graygate: warning: \(damage.message); the complete lines before it were read\n")
     }
 
-    /// Prints how many rejected lines were not shown.
-    func finish() {
-        let hidden = rejectedSeen - maxRejectedShown
+    func progress(bytesRead: UInt64, linesRead: Int, currentInput: String) {
+        progress?.update(bytesRead: bytesRead, linesRead: linesRead)
+    }
+
+    /// Clears the progress line and says how many rejected lines were not shown.
+    func finish(totalRejected: Int) {
+        progress?.clear()
+        let hidden = totalRejected - rejectedShown
         if hidden > 0 {
             Terminal.writeStderr("graygate: \(hidden) more rejected lines not shown; the report counts them by reason\n")
         }

@@ -10,6 +10,15 @@ enum FramedLine {
 
     /// The start of a line whose rest was lost where damaged input (a cut gzip stream) ended.
     case cut(number: Int, length: Int)
+
+    /// Returns the same line numbered `offset` lines further, for lines framed within a later chunk.
+    func renumbered(after offset: Int) -> FramedLine {
+        switch self {
+        case .line(let bytes, let number): return .line(bytes, number: number + offset)
+        case .oversized(let number, let length): return .oversized(number: number + offset, length: length)
+        case .cut(let number, let length): return .cut(number: number + offset, length: length)
+        }
+    }
 }
 
 /// Splits a byte stream into lines on the byte 0x0A, numbering them from 1.
@@ -38,9 +47,13 @@ struct LineFramer {
     /// The full length of that line so far, which may exceed what `pending` keeps.
     private var pendingLength = 0
 
-    init(maxLineLength: Int) {
+    /// Whether line 1 is the start of an input, where a byte order mark is dropped.
+    let stripsByteOrderMark: Bool
+
+    init(maxLineLength: Int, stripsByteOrderMark: Bool = true) {
         precondition(maxLineLength > 0, "maxLineLength must be positive")
         self.maxLineLength = maxLineLength
+        self.stripsByteOrderMark = stripsByteOrderMark
     }
 
     /// A Boolean value that indicates whether bytes of an unfinished line are waiting for their newline.
@@ -110,7 +123,7 @@ struct LineFramer {
         // The limit applies before the byte order mark is dropped, as it does to a line gathered in `pending`.
         if line.count > maxLineLength {
             try handle(.oversized(number: lineCount, length: line.count))
-        } else if lineCount == 1 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+        } else if stripsByteOrderMark && lineCount == 1 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
             try handle(.line(UnsafeRawBufferPointer(rebasing: line[3...]), number: 1))
         } else {
             try handle(.line(line, number: lineCount))

@@ -1,9 +1,10 @@
-/// Reads one log input, plain or gzip, and frames its lines.
+/// Reads one log input, plain or gzip, and frames its lines in order on the calling thread.
 ///
 /// The format comes from the first two bytes, never the file name: 0x1F 0x8B starts a gzip member, and
 /// anything else is read as plain text. Damage to a gzip stream (corrupt data, truncation, trailing garbage)
 /// ends that input but not the run: every complete line before it has been framed, an unfinished line is
-/// framed as `.cut`, and the damage is returned for the report.
+/// framed as `.cut`, and the damage is returned for the report. This is the sequential form of what the
+/// parallel pipeline does: the same `ChunkReader` cuts the input, and each chunk is framed at once.
 struct LogInput {
     /// The file path, or `-` for standard input.
     let path: String
@@ -14,6 +15,9 @@ struct LogInput {
     /// The size of each read from the file or pipe; a size below 2 bytes reads 2, so the gzip magic fits.
     var blockSize = 1 << 20
 
+    /// The size of the chunks the input is cut into before framing.
+    var chunkSize = 1 << 20
+
     /// Frames every line of the input, calling `handle` for each, and returns damage that ended it early.
     ///
     /// - Parameter onRead: called with the number of bytes of each block read from the file, for progress.
@@ -22,49 +26,39 @@ struct LogInput {
         onRead: (Int) -> Void = { _ in },
         _ handle: (FramedLine) throws -> Void
     ) throws -> InputError? {
-        let reader = try FileReader(path: path)
-        // The gzip check gathers two bytes into the buffer, so it must hold at least two.
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(blockSize, 2), alignment: 64)
-        defer { buffer.deallocate() }
-        var framer = LineFramer(maxLineLength: maxLineLength)
+        var reader = ChunkReader(path: path, inputIndex: 0, maxLineLength: maxLineLength,
+                                 pool: ChunkBufferPool(bufferCapacity: chunkSize))
+        reader.blockSize = blockSize
+        var sequence = 0
 
-        // Gather at least two bytes to check the gzip magic; a pipe may deliver one byte at first.
-        var filled = 0
-        while filled < 2 {
-            let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { break }
-            filled += count
-            onRead(count)
-        }
-        let isGzip = filled >= 2 && buffer[0] == 0x1F && buffer[1] == 0x8B
+        // The chunks arrive in order, so line numbers continue from one chunk to the next.
+        var linesBefore = 0
+        var failure: (any Error)?
 
-        if !isGzip {
-            var block = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            while !block.isEmpty {
-                try framer.feed(block, handle)
-                let count = try reader.read(into: buffer)
-                onRead(count)
-                block = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+        return try withoutActuallyEscaping(handle) { handle in
+            let damage = try reader.read(nextSequence: &sequence, onRead: onRead) { chunk in
+                guard failure == nil else { return }
+                do {
+                    switch chunk.content {
+                    case .lines(let buffer):
+                        var framer = LineFramer(maxLineLength: maxLineLength, stripsByteOrderMark: chunk.startsInput)
+                        let offset = linesBefore
+                        try framer.feed(buffer.bytes) { try handle($0.renumbered(after: offset)) }
+                        try framer.finish { try handle($0.renumbered(after: offset)) }
+                        linesBefore += framer.lineCount
+                    case .oversizedLine(let length):
+                        linesBefore += 1
+                        try handle(.oversized(number: linesBefore, length: length))
+                    case .cutLine(let length):
+                        linesBefore += 1
+                        try handle(.cut(number: linesBefore, length: length))
+                    }
+                } catch {
+                    failure = error
+                }
             }
-            try framer.finish(handle)
-            return nil
-        }
-
-        let inflater = try GzipInflater(path: path)
-        var block = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-        do {
-            while !block.isEmpty {
-                try inflater.inflate(block) { plain in try framer.feed(plain, handle) }
-                let count = try reader.read(into: buffer)
-                onRead(count)
-                block = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-            }
-            try inflater.finish()
-        } catch let damage as InputError where damage.isDamage {
-            try framer.finishAfterDamage(handle)
+            if let failure { throw failure }
             return damage
         }
-        try framer.finish(handle)
-        return nil
     }
 }

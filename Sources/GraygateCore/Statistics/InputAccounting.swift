@@ -21,6 +21,9 @@ public enum RejectionReason: String, Sendable, CaseIterable, Comparable {
 public struct RejectedLine: Sendable, Equatable {
     /// The position of the input in the run's list of inputs, for ordering examples across inputs.
     var inputIndex: Int
+
+    /// The chunk the line was read in; `line` counts from the chunk's start until the run renumbers it.
+    var chunk = 0
     public var path: String
     public var line: Int
     public var reason: RejectionReason
@@ -46,7 +49,7 @@ struct InputAccounting: Sendable, Equatable {
     private(set) var rejectedByReason: [RejectionReason: Int] = [:]
 
     /// The first rejected lines in input order, at most `maxExamples` of them.
-    private(set) var examples: [RejectedLine] = []
+    var examples: [RejectedLine] = []
 
     private(set) var damage: [InputDamage] = []
 
@@ -56,7 +59,8 @@ struct InputAccounting: Sendable, Equatable {
     /// Bytes read from the inputs, compressed size for gzip.
     var bytesRead: UInt64 = 0
 
-    static let maxExamples = 20
+    /// The number of rejected lines kept as examples.
+    var maxExamples = 20
 
     var rejectedLines: Int { rejectedByReason.values.reduce(0, +) }
 
@@ -77,7 +81,7 @@ struct InputAccounting: Sendable, Equatable {
     mutating func reject(_ rejected: RejectedLine) {
         linesRead += 1
         rejectedByReason[rejected.reason, default: 0] += 1
-        if examples.count < Self.maxExamples {
+        if examples.count < maxExamples {
             examples.append(rejected)
         }
     }
@@ -94,8 +98,8 @@ struct InputAccounting: Sendable, Equatable {
         bytesRead += other.bytesRead
         for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
         examples = Array((examples + other.examples)
-            .sorted { ($0.inputIndex, $0.line) < ($1.inputIndex, $1.line) }
-            .prefix(Self.maxExamples))
+            .sorted { ($0.inputIndex, $0.chunk, $0.line) < ($1.inputIndex, $1.chunk, $1.line) }
+            .prefix(maxExamples))
         damage += other.damage
         unassigned.merge(other.unassigned)
     }

@@ -1,0 +1,87 @@
+/// Parses chunks into one worker's own log summary: framing, scanning, mapping and accumulating.
+///
+/// Each parser thread owns one, so the hot loop takes no lock. Line numbers are counted from the start of
+/// each chunk; the run renumbers them once every chunk's line count is known.
+struct ChunkParser {
+    private(set) var summary: LogSummary
+    private var mapper: RecordMapper
+    private var record: Record
+    private let maxLineLength: Int
+    private let paths: [String]
+
+    /// The number of lines in each chunk parsed, by chunk sequence number.
+    private(set) var lineCounts: [Int: Int] = [:]
+
+    /// Seconds spent parsing, for `--stats`.
+    private(set) var busySeconds = 0.0
+
+    init(configuration: Configuration, paths: [String], maxExamples: Int) {
+        summary = LogSummary(configuration: configuration)
+        summary.input.maxExamples = maxExamples
+        mapper = RecordMapper(mapping: configuration.mapping)
+        record = mapper.makeRecord()
+        maxLineLength = configuration.input.maxLineBytes
+        self.paths = paths
+    }
+
+    /// Parses one chunk and returns its number of lines.
+    @discardableResult
+    mutating func parse(_ chunk: Chunk) -> Int {
+        let start = monotonicSeconds()
+        defer { busySeconds += monotonicSeconds() - start }
+
+        let lines: Int
+        switch chunk.content {
+        case .lines(let buffer):
+            var framer = LineFramer(maxLineLength: maxLineLength, stripsByteOrderMark: chunk.startsInput)
+            framer.feed(buffer.bytes) { handle($0, chunk: chunk) }
+            framer.finish { handle($0, chunk: chunk) }
+            lines = framer.lineCount
+        case .oversizedLine(let length):
+            handle(.oversized(number: 1, length: length), chunk: chunk)
+            lines = 1
+        case .cutLine(let length):
+            handle(.cut(number: 1, length: length), chunk: chunk)
+            lines = 1
+        }
+        lineCounts[chunk.sequence] = lines
+        return lines
+    }
+
+    private mutating func handle(_ framed: FramedLine, chunk: Chunk) {
+        switch framed {
+        case .line(let bytes, let number):
+            switch mapper.read(bytes, into: &record) {
+            case .object:
+                summary.record(record, line: bytes)
+            case .blank:
+                summary.input.countBlank()
+            case .invalid(let error) where error.kind == .notAnObject:
+                reject(chunk, number, .notAnObject, "the line is \(Self.describeTopLevelValue(bytes)), not an object")
+            case .invalid(let error):
+                reject(chunk, number, .invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
+            }
+        case .oversized(let number, let length):
+            reject(chunk, number, .lineTooLong, "\(length) bytes, over the limit of \(maxLineLength) (input.max_line_bytes)")
+        case .cut(let number, let length):
+            reject(chunk, number, .cutByDamage, "\(length) bytes before the damage")
+        }
+    }
+
+    private mutating func reject(_ chunk: Chunk, _ number: Int, _ reason: RejectionReason, _ detail: String) {
+        summary.input.reject(RejectedLine(inputIndex: chunk.inputIndex, chunk: chunk.sequence, path: paths[chunk.inputIndex],
+                                          line: number, reason: reason, detail: detail))
+    }
+
+    /// Names the JSON type of a line's top-level value from its first byte, for a rejection message.
+    private static func describeTopLevelValue(_ line: UnsafeRawBufferPointer) -> String {
+        let first = line.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        switch first {
+        case UInt8(ascii: "["): return "a JSON array"
+        case UInt8(ascii: "\""): return "a JSON string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a JSON Boolean"
+        case UInt8(ascii: "n"): return "JSON null"
+        default: return "a JSON number"
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Glibc
+
+/// Reads one input, plain or gzip, and cuts it into chunks of whole lines.
+///
+/// The format comes from the first two bytes, as in `LogInput`. Damage to a gzip stream ends the input:
+/// the complete lines before it are sent, the unfinished line goes on as `.cutLine`, and the damage is
+/// returned for the report.
+struct ChunkReader {
+    let path: String
+    let inputIndex: Int
+    let maxLineLength: Int
+    let pool: ChunkBufferPool
+
+    /// The size of each read from the file or pipe.
+    var blockSize = 1 << 20
+
+    /// Time spent in `read(2)`, for `--stats`.
+    private(set) var readSeconds = 0.0
+
+    /// Time spent inflating gzip, for `--stats`.
+    private(set) var inflateSeconds = 0.0
+
+    init(path: String, inputIndex: Int, maxLineLength: Int, pool: ChunkBufferPool) {
+        self.path = path
+        self.inputIndex = inputIndex
+        self.maxLineLength = maxLineLength
+        self.pool = pool
+    }
+
+    /// Reads the whole input, passing each chunk to `emit` in order, and returns damage that ended it early.
+    ///
+    /// - Parameters:
+    ///   - nextSequence: the sequence number of the next chunk; advanced for every chunk emitted.
+    ///   - onRead: called with the number of bytes of each block read.
+    mutating func read(
+        nextSequence: inout Int,
+        onRead: (Int) -> Void,
+        emit: @escaping (Chunk) -> Void
+    ) throws(InputError) -> InputError? {
+        let reader = try FileReader(path: path)
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: max(blockSize, 2), alignment: 64)
+        defer { block.deallocate() }
+        let chunker = LineChunker(inputIndex: inputIndex, firstSequence: nextSequence, maxLineLength: maxLineLength,
+                                  pool: pool, emit: emit)
+        defer { nextSequence = chunker.nextSequence }
+
+        // Gather at least two bytes to check the gzip magic; a pipe may deliver one byte at first.
+        var filled = 0
+        while filled < 2 {
+            let count = try timedRead(reader, into: UnsafeMutableRawBufferPointer(rebasing: block[filled...]))
+            if count == 0 { break }
+            filled += count
+            onRead(count)
+        }
+        let isGzip = filled >= 2 && block[0] == 0x1F && block[1] == 0x8B
+
+        if !isGzip {
+            var count = filled
+            while count > 0 {
+                chunker.append(UnsafeRawBufferPointer(rebasing: block[0..<count]))
+                count = try timedRead(reader, into: block)
+                onRead(count)
+            }
+            chunker.finish()
+            return nil
+        }
+
+        let inflater = try GzipInflater(path: path)
+        var count = filled
+        do {
+            while count > 0 {
+                let start = monotonicSeconds()
+                try inflater.inflate(UnsafeRawBufferPointer(rebasing: block[0..<count])) { plain in
+                    chunker.append(plain)
+                }
+                inflateSeconds += monotonicSeconds() - start
+                count = try timedRead(reader, into: block)
+                onRead(count)
+            }
+            try inflater.finish()
+        } catch let damage as InputError where damage.isDamage {
+            chunker.finishAfterDamage()
+            return damage
+        } catch let error as InputError {
+            throw error
+        } catch {
+            preconditionFailure("the inflater throws only InputError: \(error)")
+        }
+        chunker.finish()
+        return nil
+    }
+
+    private mutating func timedRead(_ reader: FileReader, into block: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        let start = monotonicSeconds()
+        defer { readSeconds += monotonicSeconds() - start }
+        return try reader.read(into: block)
+    }
+}
+
+/// Cuts a byte stream into chunks that end at a newline.
+///
+/// Each chunk ends at the last newline of a filled buffer, and the bytes after it start the next chunk, so
+/// no line is split between parsers. A line longer than `maxLineLength` is dropped as it arrives and sent
+/// on as `.oversizedLine`, so memory stays bounded; a shorter line that fills a buffer grows it.
+private final class LineChunker {
+    let inputIndex: Int
+    let maxLineLength: Int
+    let pool: ChunkBufferPool
+    let emit: (Chunk) -> Void
+    private(set) var nextSequence: Int
+
+    private var buffer: ChunkBuffer?
+    private var startsInput = true
+
+    /// The length so far of an overlong line being dropped, or nil.
+    private var discardedLength: Int?
+
+    init(inputIndex: Int, firstSequence: Int, maxLineLength: Int, pool: ChunkBufferPool, emit: @escaping (Chunk) -> Void) {
+        self.inputIndex = inputIndex
+        self.nextSequence = firstSequence
+        self.maxLineLength = maxLineLength
+        self.pool = pool
+        self.emit = emit
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        var remaining = bytes
+        while !remaining.isEmpty {
+            if let discarded = discardedLength {
+                // Inside an overlong line: drop bytes up to its newline, counting them.
+                guard let newline = remaining.firstIndex(of: 0x0A) else {
+                    discardedLength = discarded + remaining.count
+                    return
+                }
+                send(.oversizedLine(length: discarded + newline))
+                discardedLength = nil
+                remaining = UnsafeRawBufferPointer(rebasing: remaining[(newline + 1)...])
+                continue
+            }
+
+            let target = buffer ?? pool.acquire()
+            buffer = target
+            let taken = min(target.capacity - target.count, remaining.count)
+            UnsafeMutableRawBufferPointer(rebasing: target.storage[target.count..<(target.count + taken)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: remaining[0..<taken]))
+            target.count += taken
+            remaining = UnsafeRawBufferPointer(rebasing: remaining[taken...])
+            if target.count == target.capacity {
+                cutFullBuffer(target)
+            }
+        }
+    }
+
+    /// Sends the last chunk, which may end without a newline.
+    func finish() {
+        if let discarded = discardedLength {
+            send(.oversizedLine(length: discarded))
+            discardedLength = nil
+        }
+        if let last = buffer {
+            buffer = nil
+            if last.count > 0 {
+                send(.lines(last))
+            } else {
+                pool.release(last)
+            }
+        }
+    }
+
+    /// Sends the complete lines before damage, and the unfinished line as `.cutLine`.
+    func finishAfterDamage() {
+        if let discarded = discardedLength {
+            discardedLength = nil
+            send(.cutLine(length: discarded))
+        }
+        guard let last = buffer, last.count > 0 else {
+            finish()
+            return
+        }
+        buffer = nil
+        let complete = last.bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let cut = last.count - complete
+        if complete > 0 {
+            last.count = complete
+            send(.lines(last))
+        } else {
+            pool.release(last)
+        }
+        if cut > 0 { send(.cutLine(length: cut)) }
+    }
+
+    /// Sends a full buffer up to its last newline and carries the rest into a new buffer.
+    private func cutFullBuffer(_ full: ChunkBuffer) {
+        // The last line is short next to a chunk, so the backward search ends quickly.
+        guard let lastNewline = full.bytes.lastIndex(of: 0x0A) else {
+            // One line fills the buffer: grow it while the line may still be within the limit, else drop it.
+            if full.capacity <= maxLineLength {
+                full.grow(to: min(full.capacity * 2, maxLineLength + 1))
+            } else {
+                discardedLength = full.count
+                full.count = 0
+            }
+            return
+        }
+
+        let next = pool.acquire()
+        let carried = full.count - (lastNewline + 1)
+        next.grow(to: carried)  // Only a buffer grown for a long line can carry more than a pooled one holds.
+        UnsafeMutableRawBufferPointer(rebasing: next.storage[0..<carried])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: full.bytes[(lastNewline + 1)...]))
+        next.count = carried
+        full.count = lastNewline + 1
+        buffer = next
+        send(.lines(full))
+    }
+
+    private func send(_ content: Chunk.Content) {
+        emit(Chunk(inputIndex: inputIndex, sequence: nextSequence, startsInput: startsInput, content: content))
+        nextSequence += 1
+        startsInput = false
+    }
+}
+
+/// Returns seconds from a monotonic clock, for measuring stages.
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
