@@ -133,6 +133,7 @@ struct ParallelSummarizer {
         return examples.map { example in
             var renumbered = example
             renumbered.line += offsets[example.chunk]
+            renumbered.chunk = 0  // The line number is now the input's, so the chunk no longer matters.
             return renumbered
         }
     }
