@@ -28,6 +28,9 @@ public struct Analysis {
     /// The number of rejected lines passed to the observer and kept in the report as examples.
     public var maxRejectedExamples = 20
 
+    /// The gzip decoder for gzip inputs.
+    public var gzipDecoder = GzipDecoderChoice.automatic
+
     /// The size of the chunks the input is cut into for the parser threads.
     var chunkSize = 1 << 20
 
@@ -62,6 +65,7 @@ public struct Analysis {
         var summarizer = ParallelSummarizer(configuration: configuration, workerCount: workerCount)
         summarizer.chunkSize = chunkSize
         summarizer.maxExamples = maxRejectedExamples
+        summarizer.decoder = gzipDecoder
         return try summarizer.summarize(inputs: inputs, observer: observer)
     }
 }

@@ -38,6 +38,7 @@ enum AnalyzeCommand {
               --workers N              Parser threads; the input is read and inflated on one more
                                        thread (default: the number of cores).
               --stats                  Print throughput and the time of each stage on standard error.
+              --gzip-decoder NAME      auto, zlib or isa-l (default: auto, ISA-L when built in).
           -q, --quiet                  Print no text report.
               --no-color               Never color the text report (NO_COLOR also disables color).
           -h, --help                   Show this help.
@@ -73,6 +74,7 @@ enum AnalyzeCommand {
         .init(names: ["--show-rejected"], takesValue: true),
         .init(names: ["--workers"], takesValue: true),
         .init(names: ["--stats"], takesValue: false),
+        .init(names: ["--gzip-decoder"], takesValue: true),
         .init(names: ["--quiet", "-q"], takesValue: false),
         .init(names: ["--no-color"], takesValue: false),
         .init(names: ["--help", "-h"], takesValue: false),
@@ -109,6 +111,15 @@ enum AnalyzeCommand {
         var analysis = Analysis(configuration: configuration)
         if let workers = try parser.integer("--workers", in: 1...256) { analysis.workerCount = workers }
         analysis.maxRejectedExamples = max(20, showRejected)
+        if let name = parser.value("--gzip-decoder") {
+            guard let choice = GzipDecoderChoice(rawValue: name) else {
+                throw UsageError(message: "invalid value '\(name)' for --gzip-decoder: expected auto, zlib or isa-l", command: "analyze")
+            }
+            guard choice == .automatic || GzipDecoderChoice.available.contains(choice) else {
+                throw UsageError(message: "the gzip decoder '\(name)' is not built into this graygate; install libisal-dev and rebuild, or use zlib", command: "analyze")
+            }
+            analysis.gzipDecoder = choice
+        }
 
         let progress = Terminal.stderrIsTerminal ? ProgressDisplay(totalBytes: ProgressDisplay.totalSize(of: inputs)) : nil
         let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Testing
 
 @testable import GraygateCore
 
@@ -68,17 +69,47 @@ final class TemporaryDirectory {
 }
 
 /// Reads `path` through `LogInput` and returns every framed line with the damage that ended the input.
+///
+/// The input is read with every gzip decoder of this build (zlib, and ISA-L where built in), and the
+/// decoders must agree on the kind of damage, and on every line unless the data is corrupt. Corrupt deflate
+/// data is detected at different points by different decoders, and what they decode before that point is
+/// garbage either way. So every input test also checks that the decoders give identical results.
 func readFrames(
     path: String,
     blockSize: Int = 1 << 20,
-    maxLineLength: Int = 16 << 20
+    maxLineLength: Int = 16 << 20,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> (frames: [Frame], damage: InputError?) {
-    var input = LogInput(path: path)
-    input.blockSize = blockSize
-    input.maxLineLength = maxLineLength
-    var frames: [Frame] = []
-    let damage = try input.readLines { frames.append(Frame($0)) }
-    return (frames, damage)
+    var results: [(frames: [Frame], damage: InputError?)] = []
+    for decoder in GzipDecoderChoice.available {
+        var input = LogInput(path: path)
+        input.blockSize = blockSize
+        input.maxLineLength = maxLineLength
+        input.decoder = decoder
+        var frames: [Frame] = []
+        let damage = try input.readLines { frames.append(Frame($0)) }
+        results.append((frames, damage))
+    }
+    for other in results.dropFirst() {
+        if case .corruptGzip = results[0].damage {
+            continue
+        }
+        #expect(other.frames == results[0].frames, "gzip decoders disagree on lines", sourceLocation: sourceLocation)
+        #expect(other.damage.map(damageKind) == results[0].damage.map(damageKind), "gzip decoders disagree on damage",
+                sourceLocation: sourceLocation)
+    }
+    return results[0]
+}
+
+/// The kind of damage without its compressed offset, which differs between decoders that detect
+/// corruption at different points of the same deflate block.
+private func damageKind(_ error: InputError) -> String {
+    switch error {
+    case .corruptGzip: return "corrupt"
+    case .truncatedGzip: return "truncated"
+    case .trailingGarbage(_, let offset): return "trailing garbage at \(offset)"
+    default: return "\(error)"
+    }
 }
 
 /// Splits `bytes` on 0x0A, as `LineFramer` is specified to, to serve as the oracle for framing.

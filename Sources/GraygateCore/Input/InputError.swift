@@ -9,6 +9,9 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     /// zlib could not set up its stream (out of memory or a library mismatch).
     case inflaterSetupFailed(code: Int32)
 
+    /// The requested gzip decoder was not built into this graygate.
+    case decoderUnavailable(name: String)
+
     /// The gzip stream is corrupt: zlib rejected the data at this compressed offset.
     case corruptGzip(path: String, compressedOffset: UInt64, reason: String)
 
@@ -26,6 +29,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
             return "Read failed for '\(path)': \(reason)"
         case .inflaterSetupFailed(let code):
             return "zlib could not initialize an inflate stream (code \(code))"
+        case .decoderUnavailable(let name):
+            return "The gzip decoder '\(name)' is not built into this graygate; install libisal-dev and rebuild, or use zlib"
         case .corruptGzip(let path, let offset, let reason):
             return "Corrupt gzip data in '\(path)' at compressed byte \(offset): \(reason)"
         case .truncatedGzip(let path, let offset):
@@ -41,7 +46,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     public var isDamage: Bool {
         switch self {
         case .corruptGzip, .truncatedGzip, .trailingGarbage: return true
-        case .cannotOpen, .readFailed, .inflaterSetupFailed: return false
+        case .cannotOpen, .readFailed, .inflaterSetupFailed, .decoderUnavailable: return false
         }
     }
 }

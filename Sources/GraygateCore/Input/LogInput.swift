@@ -18,6 +18,9 @@ struct LogInput {
     /// The size of the chunks the input is cut into before framing.
     var chunkSize = 1 << 20
 
+    /// The gzip decoder for gzip input.
+    var decoder = GzipDecoderChoice.automatic
+
     /// Frames every line of the input, calling `handle` for each, and returns damage that ended it early.
     ///
     /// - Parameter onRead: called with the number of bytes of each block read from the file, for progress.
@@ -29,6 +32,7 @@ struct LogInput {
         var reader = ChunkReader(path: path, inputIndex: 0, maxLineLength: maxLineLength,
                                  pool: ChunkBufferPool(bufferCapacity: chunkSize))
         reader.blockSize = blockSize
+        reader.decoder = decoder
         var sequence = 0
 
         // The chunks arrive in order, so line numbers continue from one chunk to the next.

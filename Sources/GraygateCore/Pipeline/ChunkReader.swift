@@ -14,6 +14,9 @@ struct ChunkReader {
     /// The size of each read from the file or pipe.
     var blockSize = 1 << 20
 
+    /// The gzip decoder for gzip input.
+    var decoder = GzipDecoderChoice.automatic
+
     /// Time spent in `read(2)`, for `--stats`.
     private(set) var readSeconds = 0.0
 
@@ -65,7 +68,7 @@ struct ChunkReader {
             return nil
         }
 
-        let inflater = try GzipInflater(path: path)
+        let inflater = try decoder.makeDecoder(path: path)
         var count = filled
         do {
             while count > 0 {

@@ -36,6 +36,9 @@ struct ParallelSummarizer {
     /// The number of rejected lines kept as examples.
     var maxExamples = 20
 
+    /// The gzip decoder for gzip inputs.
+    var decoder = GzipDecoderChoice.automatic
+
     func summarize(inputs: [String], observer: (any AnalysisObserver)?) throws -> (LogSummary, PipelineStatistics) {
         let started = monotonicSeconds()
         let queue = ChunkQueue(capacity: 2 * workerCount)
@@ -73,6 +76,7 @@ struct ParallelSummarizer {
                 inputStarts.append(sequence)
                 var reader = ChunkReader(path: path, inputIndex: index, maxLineLength: configuration.input.maxLineBytes, pool: pool)
                 reader.blockSize = blockSize
+                reader.decoder = decoder
                 let found = try reader.read(nextSequence: &sequence, onRead: { count in
                     statistics.bytesRead += UInt64(count)
                     observer?.progress(bytesRead: statistics.bytesRead, linesRead: progress.lines.load(ordering: .relaxed),
