@@ -30,8 +30,8 @@ enum AnalyzeCommand {
               --error-path PATH        Dotted path of an error field, or 'none' (default: error); any value
                                        but null and false marks an error.
               --alpha X                Family-wise significance level across checks (default: 0.05).
-              --min-samples N          Requests per cohort below which a check is inconclusive
-                                       (default: 100).
+              --min-samples N          Values per cohort (requests, or values of a field) below which
+                                       a check is inconclusive (default: 100).
               --max-rejected-share X   Share of rejected lines above which the run is invalid
                                        (default: 0.01).
               --show-rejected N        Rejected lines to print on standard error (default: 5).
@@ -84,7 +84,7 @@ enum AnalyzeCommand {
         var parser = ArgumentParser(command: "analyze", options: options)
         try parser.parse(arguments)
         if parser.has("--help") {
-            Terminal.writeStdout(help + "\n")
+            try Terminal.writeStdout(help + "\n")
             return .pass
         }
 
@@ -133,14 +133,14 @@ enum AnalyzeCommand {
         if let jsonTarget {
             let json = JSONReportRenderer.render(report)
             if jsonTarget == "-" {
-                Terminal.writeStdout(json)
+                try Terminal.writeStdout(json)
             } else {
                 try writeFile(json, to: jsonTarget)
             }
         }
         if !parser.has("--quiet") && jsonTarget != "-" {
             let renderer = TextReportRenderer(usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
-            Terminal.writeStdout(renderer.render(report))
+            try Terminal.writeStdout(renderer.render(report))
         }
 
         switch report.verdict {
@@ -186,13 +186,13 @@ enum AnalyzeCommand {
         var checks = configuration.checks
         if let share = try parser.double("--expected-gray-share") {
             guard share > 0 && share < 1 else {
-                throw UsageError(message: "invalid value '\(share)' for --expected-gray-share: expected a share between 0 and 1, such as 0.1", command: "analyze")
+                throw UsageError(message: "invalid value '\(parser.value("--expected-gray-share") ?? "")' for --expected-gray-share: expected a share between 0 and 1, such as 0.1", command: "analyze")
             }
             checks.trafficSplit.expectedGrayShare = share
         }
         if let alpha = try parser.double("--alpha") {
             guard alpha > 0 && alpha < 1 else {
-                throw UsageError(message: "invalid value '\(alpha)' for --alpha: expected a level between 0 and 1, such as 0.05", command: "analyze")
+                throw UsageError(message: "invalid value '\(parser.value("--alpha") ?? "")' for --alpha: expected a level between 0 and 1, such as 0.05", command: "analyze")
             }
             checks.alpha = alpha
         }
@@ -217,18 +217,8 @@ enum AnalyzeCommand {
     }
 
     static func writeFile(_ text: String, to path: String) throws {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw OutputError(path: path, reason: (error as NSError).localizedDescription)
-        }
+        let file = try OutputFile(path: path)
+        try file.write(text)
+        try file.close()
     }
-}
-
-/// A failure to write an output file.
-struct OutputError: Error, CustomStringConvertible {
-    var path: String
-    var reason: String
-
-    var description: String { "Cannot write '\(path)': \(reason)" }
 }

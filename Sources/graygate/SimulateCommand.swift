@@ -55,7 +55,7 @@ enum SimulateCommand {
         var parser = ArgumentParser(command: "simulate", options: options)
         try parser.parse(arguments)
         if parser.has("--help") {
-            Terminal.writeStdout(help + "\n")
+            try Terminal.writeStdout(help + "\n")
             return .pass
         }
         if let extra = parser.positionals.first {
@@ -92,7 +92,7 @@ enum SimulateCommand {
         do {
             try parameters.validate()
         } catch let error as SimulationParameterError {
-            throw UsageError(message: error.description, command: "simulate")
+            throw UsageError(message: optionMessage(for: error), command: "simulate")
         }
 
         let output = try OutputFile(path: parser.value("--output"))
@@ -102,61 +102,17 @@ enum SimulateCommand {
         try output.close()
         return .pass
     }
-}
 
-/// A file or standard output written with `write(2)`.
-///
-/// A file is written under a temporary name and renamed into place on close, so an interrupted run never
-/// leaves a partial log under the requested name.
-final class OutputFile {
-    private let descriptor: Int32
-    private let path: String?
-    private let temporaryPath: String?
-    private var isClosed = false
-
-    init(path: String?) throws {
-        self.path = path
-        guard let path, path != "-" else {
-            descriptor = STDOUT_FILENO
-            temporaryPath = nil
-            return
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        let opened = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard opened >= 0 else {
-            throw OutputError(path: path, reason: String(cString: strerror(errno)))
-        }
-        descriptor = opened
-        temporaryPath = temporary
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path ?? "standard output", reason: String(cString: strerror(errno)))
-            }
-            offset += written
-        }
-    }
-
-    deinit {
-        // A run that failed before close() leaves no temporary file behind.
-        if !isClosed, let temporaryPath {
-            Glibc.close(descriptor)
-            unlink(temporaryPath)
-        }
-    }
-
-    func close() throws {
-        guard let path, let temporaryPath else { return }
-        isClosed = true
-        guard Glibc.close(descriptor) == 0, rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw OutputError(path: path, reason: reason)
-        }
+    /// Restates a parameter error with the option a user typed, not the engine's property name.
+    private static func optionMessage(for error: SimulationParameterError) -> String {
+        let options = [
+            "requestCount": "--requests", "grayShare": "--gray-share", "requestsPerSecond": "--rate",
+            "latencyMedianMilliseconds": "--latency-median", "latencySigma": "--latency-sigma",
+            "baseErrorRate": "--error-rate", "latencyShift": "--latency-shift", "errorRateIncrease": "--error-increase",
+            "drift": "--drift", "gzipMembers": "--gzip-members",
+        ]
+        guard let option = options[error.parameter] else { return error.description }
+        let value = error.value.hasPrefix("'") ? error.value : "'\(error.value)'"
+        return "invalid value \(value) for \(option): must be \(error.requirement)"
     }
 }

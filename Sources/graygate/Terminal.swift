@@ -11,10 +11,14 @@ enum Terminal {
         isatty(STDERR_FILENO) == 1
     }
 
-    /// Writes text to standard output; returns false when the reader has gone (a closed pipe).
-    @discardableResult
-    static func writeStdout(_ text: String) -> Bool {
-        write(text, to: STDOUT_FILENO)
+    /// Writes text to standard output.
+    ///
+    /// - Throws: `OutputError` when the write fails, as it does when the reader closed the pipe or the disk
+    ///   is full, so the command exits with status 74 instead of the verdict's status on a cut-off report.
+    static func writeStdout(_ text: String) throws {
+        if !write(text, to: STDOUT_FILENO) {
+            throw OutputError(path: "standard output", reason: String(cString: strerror(errno)))
+        }
     }
 
     /// Writes one whole message to standard error in a single write, so lines from concurrent writers

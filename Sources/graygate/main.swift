@@ -21,7 +21,7 @@ signal(SIGPIPE, SIG_IGN)
 
 func runCommand(_ arguments: [String]) -> ExitCode {
     guard let command = arguments.first else {
-        Terminal.writeStdout(overview + "\n")
+        Terminal.writeStderr(overview + "\n")
         return .usage
     }
     let rest = Array(arguments.dropFirst())
@@ -33,13 +33,15 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             return try SimulateCommand.run(rest)
         case "help", "--help", "-h":
             switch rest.first {
-            case "analyze": Terminal.writeStdout(AnalyzeCommand.help + "\n")
-            case "simulate": Terminal.writeStdout(SimulateCommand.help + "\n")
-            default: Terminal.writeStdout(overview + "\n")
+            case "analyze": try Terminal.writeStdout(AnalyzeCommand.help + "\n")
+            case "simulate": try Terminal.writeStdout(SimulateCommand.help + "\n")
+            case nil: try Terminal.writeStdout(overview + "\n")
+            case let other?:
+                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, simulate, help and version", command: "")
             }
             return .pass
         case "version", "--version":
-            Terminal.writeStdout("graygate \(GraygateVersion.current)\n")
+            try Terminal.writeStdout("graygate \(GraygateVersion.current)\n")
             return .pass
         default:
             throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, help and version", command: "")

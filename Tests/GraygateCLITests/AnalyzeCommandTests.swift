@@ -117,11 +117,12 @@ struct AnalyzeCommandTests {
 
     @Test("usage errors exit 64 with a hint", arguments: [
         (["analyze", "--fial-on", "warn"], "unknown option '--fial-on'; did you mean '--fail-on'?"),
-        (["analyze", "--alpha", "2"], "invalid value '2.0' for --alpha"),
+        (["analyze", "--alpha", "2"], "invalid value '2' for --alpha"),
         (["analyze", "--latency-unit", "minutes"], "invalid value 'minutes' for --latency-unit: expected s, ms, us or ns"),
         (["analyze", "--json"], "option '--json' needs a value"),
         (["analyze", "--fail-on", "inconclusive"], "invalid value 'inconclusive' for --fail-on"),
         (["analyse"], "unknown command 'analyse'"),
+        (["help", "simulat"], "unknown command 'simulat'"),
     ] as [([String], String)])
     func usageErrors(arguments: [String], message: String) throws {
         let result = try CommandRunner.run(arguments)
@@ -156,19 +157,37 @@ struct AnalyzeCommandTests {
         #expect(result.stdout.contains("USAGE: graygate"))
     }
 
-    @Test("closed standard output does not crash")
+    @Test("closed standard output exits 74")
     func closedStdout() throws {
         let process = Process()
         process.executableURL = CommandRunner.executable
         process.arguments = ["analyze", "fixtures/healthy.jsonl.gz"]
         process.currentDirectoryURL = CommandRunner.packageRoot
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         try output.fileHandleForReading.close()
         try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        // The report could not be delivered, so the verdict's status would mislead a gate.
         #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        #expect(process.terminationStatus == 74)
+        #expect(message.contains("Error: Cannot write 'standard output': Broken pipe"))
+    }
+
+    @Test("unwritable JSON file exits 74")
+    func unwritableJSONFile() throws {
+        let result = try CommandRunner.run(["analyze", "--json", "/proc/graygate-no-such-dir/report.json", "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("Error: Cannot write '/proc/graygate-no-such-dir/report.json': No such file or directory"))
+    }
+
+    @Test("missing configuration exits 78")
+    func missingConfiguration() throws {
+        let result = try CommandRunner.run(["analyze", "-c", "fixtures/no-such.config.json", "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("$: the file does not exist"))
     }
 }

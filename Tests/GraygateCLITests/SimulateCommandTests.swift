@@ -38,7 +38,7 @@ struct SimulateCommandTests {
     }
 
     @Test("invalid parameters exit 64", arguments: [
-        (["--gray-share", "1.5"], "grayShare"),
+        (["--gray-share", "1.5"], "invalid value '1.5' for --gray-share: must be between 0 and 1"),
         (["--rate", "fast"], "invalid value 'fast' for --rate"),
         (["--gzip-members", "3"], "--gzip-members needs --gzip"),
         (["extra"], "unexpected argument 'extra'"),

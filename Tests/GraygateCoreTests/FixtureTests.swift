@@ -211,3 +211,63 @@ enum FigureComparison {
         }
     }
 }
+
+/// Mapping mistakes must not pass silently.
+@Suite("Mapping mistakes")
+struct MappingMistakeTests {
+    @Test("misspelt status path is inconclusive")
+    func misspeltStatusPath() throws {
+        var configuration = Configuration()
+        configuration.mapping.statusPath = FieldPath("http_status")
+        configuration.mapping.errorPath = nil
+        let report = try FixtureTests.analyze("error-regression.jsonl.gz", configuration: configuration)
+        let errorRate = try #require(report.check("error_rate"))
+        #expect(errorRate.verdict == .inconclusive)
+        #expect(errorRate.reason.contains("'http_status'"))
+        #expect(report.verdict == .inconclusive)
+        #expect(report.cohort(.gray)?.statusMissing == report.cohort(.gray)?.requests)
+    }
+
+    @Test("text status values are counted as invalid")
+    func textStatus() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graygate-status-\(getpid()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let lines = [#"{"cohort":"gray","latency_ms":5,"status":"ok"}"#, #"{"cohort":"gray","latency_ms":5,"status":503}"#,
+                     #"{"cohort":"normal","latency_ms":5,"status":"fail"}"#, #"{"cohort":"normal","latency_ms":5}"#]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        let report = try Analysis(configuration: Configuration()).run(inputs: [url.path])
+        #expect(report.cohort(.gray)?.statusInvalid == 1)
+        #expect(report.cohort(.gray)?.errors == 1)
+        #expect(report.cohort(.normal)?.statusInvalid == 1)
+        #expect(report.cohort(.normal)?.statusMissing == 1)
+        #expect(report.cohort(.normal)?.errorFieldMissing == 2)
+        #expect(report.notes.contains { $0.contains("2 requests had a status at 'status' that is not a whole number") })
+    }
+
+    @Test("absent drift field is noted")
+    func absentDriftField() throws {
+        var configuration = Configuration()
+        configuration.mapping.numericFields.append(NumericField(name: "tokens", path: FieldPath("usage.tokens")!))
+        let report = try FixtureTests.analyze("healthy.jsonl.gz", configuration: configuration)
+        #expect(report.check("drift.tokens") == nil)
+        #expect(report.notes == ["No request had a numeric value at 'usage.tokens', so the drift check of 'tokens' did not run."])
+    }
+
+    @Test("latency fail names the shift that triggered it")
+    func latencyFailNamesTrigger() throws {
+        // A 7% slowdown: no quantile passes its 10% margin, but the shift passes its 5% one.
+        var data = Data()
+        try simulate(SimulationParameters(seed: 12, requestCount: 40_000, grayShare: 0.5, latencySigma: 0.3, latencyShift: 0.07),
+                     gzip: false) { data.append(contentsOf: $0) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graygate-shift-\(getpid()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try data.write(to: url)
+        let report = try Analysis(configuration: Configuration()).run(inputs: [url.path])
+        let latency = try #require(report.check("latency"))
+        #expect(latency.verdict == .fail)
+        #expect(latency.effect?.name == "hodges_lehmann_shift_relative")
+        #expect(latency.threshold?.fail == 0.05)
+        #expect((latency.effect?.value ?? 0) > 0.05)
+        #expect(latency.reason.contains("Hodges-Lehmann shift relative to normal's median"))
+    }
+}

@@ -7,7 +7,8 @@ import Foundation
 /// Significance comes from Fisher's exact test when an expected cell count is below 5, where the normal
 /// approximation fails, and from the pooled two-proportion z-test otherwise.
 enum ErrorRateCheck {
-    static func evaluate(gray: CohortAccumulator, normal: CohortAccumulator, settings: CheckSettings) -> PendingCheck {
+    static func evaluate(gray: CohortAccumulator, normal: CohortAccumulator, mapping: Mapping,
+                         settings: CheckSettings) -> PendingCheck {
         let margin = settings.errorRate.margin
         var result = CheckResult(
             id: "error_rate", kind: .errorRate, verdict: .inconclusive, isCritical: settings.errorRate.isCritical,
@@ -21,6 +22,20 @@ enum ErrorRateCheck {
         if let reason = SampleSize.shortfall(gray: gray.requests, normal: normal.requests,
                                              minimum: settings.minimumSamples, what: "requests") {
             result.reason = reason
+            return .settled(result)
+        }
+
+        // A mistyped status or error path makes every request look successful; refuse to judge on that.
+        let requests = gray.requests + normal.requests
+        let statusUnusable = gray.statusMissing + normal.statusMissing + gray.statusInvalid + normal.statusInvalid
+        let hasStatus = mapping.statusPath != nil && statusUnusable < requests
+        let hasErrorField = mapping.errorPath != nil && gray.errorFieldMissing + normal.errorFieldMissing < requests
+        if !hasStatus && !hasErrorField {
+            let paths = [mapping.statusPath.map { "'\($0)'" }, mapping.errorPath.map { "'\($0)'" }].compactMap { $0 }
+            result.reason = paths.isEmpty
+                ? "No error field is mapped, so errors cannot be counted; set mapping.status.path or mapping.error.path."
+                : "No line has a numeric status or an error field at \(paths.joined(separator: " or ")), so errors cannot be "
+                    + "counted; check mapping.status.path and mapping.error.path."
             return .settled(result)
         }
 

@@ -9,7 +9,7 @@ enum Judge {
             pending.append(LatencyCheck.evaluate(gray: summary.gray, normal: summary.normal, settings: settings))
         }
         if settings.errorRate.isEnabled {
-            pending.append(ErrorRateCheck.evaluate(gray: summary.gray, normal: summary.normal, settings: settings))
+            pending.append(ErrorRateCheck.evaluate(gray: summary.gray, normal: summary.normal, mapping: mapping, settings: settings))
         }
         if settings.numericDrift.isEnabled {
             for (index, field) in mapping.numericFields.enumerated() {
@@ -47,7 +47,7 @@ enum Judge {
     static func overall(_ checks: [CheckResult]) -> (verdict: Verdict, reason: String) {
         let validity = checks.filter { $0.kind == .trafficSplit || $0.kind == .inputQuality }
         if let broken = validity.first(where: { $0.verdict == .fail }) {
-            return (.invalid, "The run is invalid: \(broken.reason)")
+            return (.invalid, "The run is invalid. \(broken.reason)")
         }
 
         let release = checks.filter { !validity.contains($0) }

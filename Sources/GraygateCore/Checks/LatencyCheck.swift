@@ -49,8 +49,8 @@ enum LatencyCheck {
             }
         }
 
-        // The worst quantile is the one whose change uses up the largest share of its margin.
-        var compared: [(quantile: LatencyQuantile, change: Double, margin: Double)] = []
+        // Each judged effect: the quantile changes and the Hodges-Lehmann shift, each against its margin.
+        var effects: [JudgedEffect] = []
         for quantile in LatencyQuantile.allCases {
             guard let grayValue = gray.latency.quantile(quantile.probability),
                   let normalValue = normal.latency.quantile(quantile.probability) else { continue }
@@ -61,24 +61,29 @@ enum LatencyCheck {
             let change = grayValue / normalValue - 1
             result.details["\(quantile.rawValue)_change"] = change
             if let margin = latency.quantileMargins[quantile] {
-                compared.append((quantile, change, margin))
+                effects.append(JudgedEffect(name: "\(quantile.rawValue)_change", label: "gray \(quantile.rawValue) latency",
+                                            change: change, margin: margin))
             }
         }
-        let worst = compared.max { share(of: $0.change, margin: $0.margin) < share(of: $1.change, margin: $1.margin) }
+        if let relativeShift = result.details["hodges_lehmann_shift_relative"] ?? nil {
+            effects.append(JudgedEffect(name: "hodges_lehmann_shift_relative", label: "Hodges-Lehmann shift relative to normal's median",
+                                        change: relativeShift, margin: latency.shiftMargin))
+        }
 
-        let relativeShift = result.details["hodges_lehmann_shift_relative"] ?? nil
-        let shiftMargin = latency.shiftMargin
+        // The effect reported is the one that uses up the largest share of its margin, so a fail names
+        // what triggered it and the threshold shown is that effect's own margin.
+        let worst = effects.max { $0.shareOfMargin < $1.shareOfMargin }
         var pending = PendingCheck(result: result, needsJudgement: true)
         pending.isWorse = test.auc > 0.5
-        let quantileFails = compared.contains { $0.change > $0.margin }
-        let quantileWarns = compared.contains { $0.change > $0.margin / 2 }
-        pending.reachesFail = quantileFails || (relativeShift ?? 0) > shiftMargin
-        pending.reachesWarn = quantileWarns || (relativeShift ?? 0) > shiftMargin / 2
-
+        pending.reachesFail = effects.contains { $0.change > $0.margin }
+        pending.reachesWarn = effects.contains { $0.change > $0.margin / 2 }
         if let worst {
-            pending.result.effect = CheckResult.Effect(name: "\(worst.quantile.rawValue)_change", value: worst.change, unit: "ratio")
+            pending.result.effect = CheckResult.Effect(name: worst.name, value: worst.change, unit: "ratio")
+            pending.result.threshold = CheckResult.Threshold(warn: worst.margin / 2, fail: worst.margin,
+                                                             description: marginDescription(latency))
         }
-        let effectText = worst.map { "gray \($0.quantile.rawValue) latency \(NumberFormat.signedPercent($0.change)) (margin \(NumberFormat.signedPercent($0.margin)))" }
+
+        let effectText = worst.map { "\($0.label) \(NumberFormat.signedPercent($0.change)) (margin \(NumberFormat.signedPercent($0.margin)))" }
             ?? "no quantile could be compared"
         let shiftText = pending.result.confidenceInterval.map { interval in
             "Hodges-Lehmann shift \(NumberFormat.signed(pending.result.details["hodges_lehmann_shift_ms"] ?? nil, unit: "ms")) "
@@ -100,8 +105,14 @@ enum LatencyCheck {
         return pending
     }
 
-    private static func share(of change: Double, margin: Double) -> Double {
-        margin > 0 ? change / margin : change
+    /// A relative latency change held against its margin.
+    private struct JudgedEffect {
+        var name: String
+        var label: String
+        var change: Double
+        var margin: Double
+
+        var shareOfMargin: Double { margin > 0 ? change / margin : change }
     }
 
     private static func marginDescription(_ settings: LatencyCheckSettings) -> String {

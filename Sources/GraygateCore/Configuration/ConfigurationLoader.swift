@@ -9,14 +9,27 @@ public enum ConfigurationLoader {
     ///
     /// - Throws: `ConfigurationError` listing every problem, or `InputError` when the file cannot be read.
     public static func load(path: String) throws -> Configuration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError.cannotOpen(path: path, reason: "no such file, or it is not readable")
+        var isDirectory: ObjCBool = false
+        let problem: String?
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            problem = "the file does not exist"
+        } else if isDirectory.boolValue {
+            problem = "it is a directory, not a configuration file"
+        } else {
+            problem = nil
+        }
+        guard problem == nil, let data = FileManager.default.contents(atPath: path) else {
+            let message = problem ?? "the file is not readable"
+            throw ConfigurationError(source: path, problems: [ConfigurationError.Problem(path: "$", message: message)])
         }
         return try parse(data, source: path)
     }
 
     /// Parses configuration JSON from `data`; `source` names it in errors.
     public static func parse(_ data: Data, source: String) throws -> Configuration {
+        if let syntaxError = Self.syntaxError(in: data) {
+            throw ConfigurationError(source: source, problems: [syntaxError])
+        }
         let document: JSONDocument
         do {
             document = try JSONDecoder().decode(JSONDocument.self, from: data)
@@ -32,6 +45,31 @@ public enum ConfigurationLoader {
             throw ConfigurationError(source: source, problems: reader.problems)
         }
         return configuration
+    }
+
+    /// Finds the first JSON syntax error with the scanner the log reader uses, for its line and column.
+    private static func syntaxError(in data: Data) -> ConfigurationError.Problem? {
+        let bytes = [UInt8](data)
+        let found: (JSONSyntaxError.Kind, Int)? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return (.unexpectedEnd, 0) }
+            var reader = Reader(base: base, count: buffer.count)
+            reader.skipWhitespace()
+            do {
+                try reader.skipValue(depth: 1)
+            } catch let error as JSONSyntaxError {
+                return (error.kind, min(error.column - 1, buffer.count))
+            } catch {
+                return (.unexpectedCharacter, 0)
+            }
+            reader.skipWhitespace()
+            return reader.isAtEnd ? nil : (.trailingCharacters, reader.position)
+        }
+        guard let (kind, offset) = found else { return nil }
+        let before = bytes[..<offset]
+        let line = before.filter { $0 == 0x0A }.count + 1
+        let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let what = bytes.isEmpty ? "the file is empty" : "\(kind.rawValue) at line \(line), column \(column)"
+        return ConfigurationError.Problem(path: "$", message: "not valid JSON: \(what)")
     }
 
     private static func describe(_ error: any Error) -> String {

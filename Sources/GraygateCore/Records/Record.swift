@@ -41,6 +41,12 @@ struct Record {
 
     var isError = false
 
+    /// The status field's reading: a number, missing, or not a number (such as "ok").
+    var status = NumericReading.missing
+
+    /// Whether the error field is present (even when `null`).
+    var hasErrorField = false
+
     /// Latency in milliseconds.
     var latency = NumericReading.missing
 

@@ -40,14 +40,30 @@ struct RecordMapper {
         assignCohort(values[cohortSlot], base: base, into: &record)
 
         record.isError = false
-        if let statusSlot, let status = number(values[statusSlot], base: base), status == status.rounded(),
-           abs(status) < 1e9, mapping.errorStatuses.contains(where: { $0.contains(Int(status)) }) {
-            record.isError = true
+        record.status = .missing
+        if let statusSlot {
+            switch values[statusSlot] {
+            case .missing, .null:
+                break
+            case let value:
+                if let status = number(value, base: base), status == status.rounded(), abs(status) < 1e9 {
+                    record.status = .value(status)
+                    record.isError = mapping.errorStatuses.contains { $0.contains(Int(status)) }
+                } else {
+                    record.status = .invalid
+                }
+            }
         }
+        record.hasErrorField = false
         if let errorSlot {
             switch values[errorSlot] {
-            case .missing, .null, .bool(false): break
-            default: record.isError = true
+            case .missing:
+                break
+            case .null, .bool(false):
+                record.hasErrorField = true
+            default:
+                record.hasErrorField = true
+                record.isError = true
             }
         }
 

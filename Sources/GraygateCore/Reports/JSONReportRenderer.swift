@@ -18,6 +18,7 @@ public enum JSONReportRenderer {
             ])),
             ("cohorts", .object(report.cohorts.map { ($0.cohort.rawValue, cohort($0)) })),
             ("checks", .array(report.checks.map(check))),
+            ("notes", .array(report.notes.map { .string($0) })),
             ("settings", .object([
                 ("alpha", .number(report.settings.alpha)),
                 ("multiple_testing_correction", .string(report.settings.multipleTestingCorrection)),
@@ -55,6 +56,11 @@ public enum JSONReportRenderer {
             ("requests", .integer(cohort.requests)),
             ("errors", .integer(cohort.errors)),
             ("error_rate", .number(cohort.errorRate)),
+            ("error_signals", .object([
+                ("status_missing", .integer(cohort.statusMissing)),
+                ("status_invalid", .integer(cohort.statusInvalid)),
+                ("error_field_missing", .integer(cohort.errorFieldMissing)),
+            ])),
             ("latency_ms", distribution(cohort.latency)),
             ("numeric_fields", .object(cohort.numericFields.map { ($0.name, distribution($0)) })),
             ("categorical_fields", .object(cohort.categoricalFields.map { field in

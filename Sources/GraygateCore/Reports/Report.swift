@@ -20,6 +20,9 @@ public struct Report: Sendable, Equatable {
     public var checks: [CheckResult]
     public var settings: SettingsReport
 
+    /// Remarks on the input that change what the report covers, such as a mapped field that never appeared.
+    public var notes: [String] = []
+
     public func cohort(_ cohort: Cohort) -> CohortReport? {
         cohorts.first { $0.cohort == cohort }
     }
@@ -60,6 +63,12 @@ public struct CohortReport: Sendable, Equatable {
     public var requests: Int
     public var errors: Int
     public var errorRate: Double?
+
+    /// Requests without a status field, with a status that is not a whole number, and without the error field.
+    public var statusMissing: Int
+    public var statusInvalid: Int
+    public var errorFieldMissing: Int
+
     public var latency: DistributionReport
     public var numericFields: [DistributionReport]
     public var categoricalFields: [CategoriesReport]

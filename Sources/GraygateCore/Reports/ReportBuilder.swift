@@ -9,7 +9,7 @@ enum ReportBuilder {
 
         let input = summary.input
         let assigned = summary.gray.requests + summary.normal.requests
-        return Report(
+        var report = Report(
             verdict: verdict,
             reason: reason,
             input: InputReport(
@@ -34,6 +34,32 @@ enum ReportBuilder {
                 alpha: configuration.checks.alpha,
                 minimumSamples: configuration.checks.minimumSamples,
                 maxRejectedShare: configuration.checks.maxRejectedShare))
+        report.notes = absentFieldNotes(summary, mapping: configuration.mapping)
+        return report
+    }
+
+    /// Notes each mapped field that no accepted line had, since its check then does not run.
+    private static func absentFieldNotes(_ summary: LogSummary, mapping: Mapping) -> [String] {
+        guard summary.gray.requests + summary.normal.requests > 0 else { return [] }
+        var notes: [String] = []
+        for (index, field) in mapping.numericFields.enumerated()
+        where summary.gray.numeric[index].distribution.isEmpty && summary.normal.numeric[index].distribution.isEmpty {
+            notes.append("No request had a numeric value at '\(field.path)', so the drift check of '\(field.name)' did not run.")
+        }
+        for (index, field) in mapping.categoricalFields.enumerated()
+        where summary.gray.categorical[index].counter.total == 0 && summary.normal.categorical[index].counter.total == 0 {
+            notes.append("No request had a value at '\(field.path)', so the drift check of '\(field.name)' did not run.")
+        }
+        let requests = summary.gray.requests + summary.normal.requests
+        if let path = mapping.statusPath, mapping.errorPath != nil,
+           summary.gray.statusMissing + summary.normal.statusMissing == requests {
+            notes.append("No request had a status at '\(path)'; errors were counted from the error field only.")
+        }
+        let invalid = summary.gray.statusInvalid + summary.normal.statusInvalid
+        if let path = mapping.statusPath, invalid > 0 {
+            notes.append("\(invalid) requests had a status at '\(path)' that is not a whole number; they were not counted as errors by status.")
+        }
+        return notes
     }
 
     private static func cohortReport(_ cohort: Cohort, _ accumulator: CohortAccumulator,
@@ -43,6 +69,9 @@ enum ReportBuilder {
             requests: accumulator.requests,
             errors: accumulator.errors,
             errorRate: accumulator.requests > 0 ? Double(accumulator.errors) / Double(accumulator.requests) : nil,
+            statusMissing: accumulator.statusMissing,
+            statusInvalid: accumulator.statusInvalid,
+            errorFieldMissing: accumulator.errorFieldMissing,
             latency: distributionReport(name: "latency_ms", accumulator.latency, missing: accumulator.latencyMissing,
                                         invalid: accumulator.latencyInvalid),
             numericFields: zip(configuration.mapping.numericFields, accumulator.numeric).map { field, values in

@@ -20,6 +20,9 @@ public struct TextReportRenderer {
         lines.append(contentsOf: checkTable(report))
         lines.append("")
         lines.append(contentsOf: inputSummary(report.input))
+        for note in report.notes {
+            lines.append("Note: \(note)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -113,6 +116,8 @@ public struct TextReportRenderer {
             return "PSI " + NumberFormat.significant(effect.value)
         case "jensen_shannon_distance":
             return "JS " + NumberFormat.significant(effect.value)
+        case "hodges_lehmann_shift_relative":
+            return "shift \(NumberFormat.signedPercent(effect.value))"
         default:
             let label = effect.name.replacingOccurrences(of: "_change", with: "")
             return "\(label) \(NumberFormat.signedPercent(effect.value))"

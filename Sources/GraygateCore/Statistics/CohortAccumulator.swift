@@ -3,6 +3,13 @@ struct CohortAccumulator: Sendable, Equatable {
     private(set) var requests = 0
     private(set) var errors = 0
 
+    /// Requests without a status, and with a status that is not a whole number.
+    private(set) var statusMissing = 0
+    private(set) var statusInvalid = 0
+
+    /// Requests without the error field.
+    private(set) var errorFieldMissing = 0
+
     /// Latency in milliseconds of every request with a valid latency, errors included.
     private(set) var latency: DistributionAccumulator
     private(set) var latencyMissing = 0
@@ -41,6 +48,12 @@ struct CohortAccumulator: Sendable, Equatable {
     mutating func record(_ record: Record, line: UnsafeRawBufferPointer) {
         requests += 1
         if record.isError { errors += 1 }
+        switch record.status {
+        case .value: break
+        case .missing: statusMissing += 1
+        case .invalid: statusInvalid += 1
+        }
+        if !record.hasErrorField { errorFieldMissing += 1 }
 
         switch record.latency {
         case .value(let milliseconds): latency.record(milliseconds)
@@ -71,6 +84,9 @@ struct CohortAccumulator: Sendable, Equatable {
     mutating func merge(_ other: CohortAccumulator) {
         requests += other.requests
         errors += other.errors
+        statusMissing += other.statusMissing
+        statusInvalid += other.statusInvalid
+        errorFieldMissing += other.errorFieldMissing
         latency.merge(other.latency)
         latencyMissing += other.latencyMissing
         latencyInvalid += other.latencyInvalid

@@ -1,0 +1,71 @@
+import Glibc
+
+/// A file or standard output written with `write(2)`.
+///
+/// A file is written under a temporary name and renamed into place on close, so an interrupted run never
+/// leaves a partial log under the requested name.
+final class OutputFile {
+    private let descriptor: Int32
+    private let path: String?
+    private let temporaryPath: String?
+    private var isClosed = false
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path, path != "-" else {
+            descriptor = STDOUT_FILENO
+            temporaryPath = nil
+            return
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        let opened = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard opened >= 0 else {
+            throw OutputError(path: path, reason: String(cString: strerror(errno)))
+        }
+        descriptor = opened
+        temporaryPath = temporary
+    }
+
+    func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path ?? "standard output", reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    deinit {
+        // A run that failed before close() leaves no temporary file behind.
+        if !isClosed, let temporaryPath {
+            Glibc.close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    func close() throws {
+        guard let path, let temporaryPath else { return }
+        isClosed = true
+        guard Glibc.close(descriptor) == 0, rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw OutputError(path: path, reason: reason)
+        }
+    }
+}
+
+/// A failure to write an output file.
+struct OutputError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String { "Cannot write '\(path)': \(reason)" }
+}
