@@ -126,3 +126,20 @@ struct ConfigurationLoaderTests {
         #expect(StatusRange.parse("abc") == nil)
     }
 }
+
+@Suite("Bundled configuration examples")
+struct BundledConfigurationTests {
+    static let fixtures = ReferenceVectors.packageRoot.appendingPathComponent("fixtures")
+
+    @Test("defaults file states the built-in defaults")
+    func defaultsFile() throws {
+        let loaded = try ConfigurationLoader.load(path: Self.fixtures.appendingPathComponent("config.defaults.json").path)
+        #expect(loaded == Configuration())
+    }
+
+    @Test("example configurations load", arguments: ["custom-shape.config.json", "broken-split.config.json"])
+    func examplesLoad(file: String) throws {
+        let loaded = try ConfigurationLoader.load(path: Self.fixtures.appendingPathComponent(file).path)
+        #expect(loaded != Configuration())
+    }
+}
