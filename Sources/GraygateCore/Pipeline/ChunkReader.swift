@@ -58,11 +58,13 @@ struct ChunkReader {
         let isGzip = filled >= 2 && block[0] == 0x1F && block[1] == 0x8B
 
         if !isGzip {
-            var count = filled
-            while count > 0 {
-                chunker.append(UnsafeRawBufferPointer(rebasing: block[0..<count]))
-                count = try timedRead(reader, into: block)
+            // Plain input is read straight into the chunk buffers, so its bytes are never copied.
+            chunker.append(UnsafeRawBufferPointer(rebasing: block[0..<filled]))
+            while true {
+                let count = try timedRead(reader, into: chunker.reserveSpace(upTo: blockSize))
                 onRead(count)
+                if count == 0 { break }
+                chunker.commit(count)
             }
             chunker.finish()
             return nil
@@ -118,12 +120,55 @@ private final class LineChunker {
     /// The length so far of an overlong line being dropped, or nil.
     private var discardedLength: Int?
 
+    /// Space for reads while an overlong line is dropped.
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 64)
+
+    deinit {
+        scratch.deallocate()
+    }
+
     init(inputIndex: Int, firstSequence: Int, maxLineLength: Int, pool: ChunkBufferPool, emit: @escaping (Chunk) -> Void) {
         self.inputIndex = inputIndex
         self.nextSequence = firstSequence
         self.maxLineLength = maxLineLength
         self.pool = pool
         self.emit = emit
+    }
+
+    /// Returns free space at the end of the current buffer for the caller to fill, then `commit(_:)`.
+    ///
+    /// While an overlong line is being dropped, the space is a scratch area whose bytes `commit` scans for
+    /// the line's end.
+    func reserveSpace(upTo size: Int) -> UnsafeMutableRawBufferPointer {
+        while true {
+            if discardedLength != nil {
+                if scratch.count < size {
+                    scratch.deallocate()
+                    scratch = .allocate(byteCount: size, alignment: 64)
+                }
+                return UnsafeMutableRawBufferPointer(rebasing: scratch[0..<size])
+            }
+            let target = buffer ?? pool.acquire()
+            buffer = target
+            let room = min(size, target.capacity - target.count)
+            if room > 0 {
+                return UnsafeMutableRawBufferPointer(rebasing: target.storage[target.count..<(target.count + room)])
+            }
+            cutFullBuffer(target)  // A full buffer leaves no room; a read of zero bytes would mean the end.
+        }
+    }
+
+    /// Takes `count` bytes written into the space from `reserveSpace(upTo:)`.
+    func commit(_ count: Int) {
+        if discardedLength != nil {
+            append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+            return
+        }
+        let target = buffer!  // Safe: reserveSpace set it.
+        target.count += count
+        if target.count == target.capacity {
+            cutFullBuffer(target)
+        }
     }
 
     func append(_ bytes: UnsafeRawBufferPointer) {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns the scanned values of a line into a `Record` as the mapping defines.
 struct RecordMapper {
     let mapping: Mapping
@@ -139,9 +141,16 @@ struct RecordMapper {
     }
 
     private func cohort(matching bytes: UnsafeRawBufferPointer) -> Cohort? {
-        for value in grayValues where value.elementsEqual(bytes) { return .gray }
-        for value in normalValues where value.elementsEqual(bytes) { return .normal }
+        for value in grayValues where Self.equal(value, bytes) { return .gray }
+        for value in normalValues where Self.equal(value, bytes) { return .normal }
         return nil
+    }
+
+    @inline(__always)
+    private static func equal(_ value: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard value.count == bytes.count else { return false }
+        guard let base = bytes.baseAddress, !value.isEmpty else { return true }
+        return value.withUnsafeBytes { memcmp($0.baseAddress!, base, value.count) == 0 }  // Safe: not empty.
     }
 
     /// Reads a number, or a string that is wholly a number when `numbersInStrings` is on.

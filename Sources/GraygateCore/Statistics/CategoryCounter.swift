@@ -1,3 +1,5 @@
+import Glibc
+
 /// Counts the distinct values of a categorical field, keyed by their UTF-8 bytes.
 ///
 /// Values are interned in an open-addressing hash table over a byte arena, so recording a value that was
@@ -85,8 +87,9 @@ struct CategoryCounter: Sendable, Equatable {
 
     private func matches(_ entry: Entry, _ bytes: UnsafeRawBufferPointer) -> Bool {
         guard entry.length == bytes.count else { return false }
+        guard let other = bytes.baseAddress, entry.length > 0 else { return true }
         return arena.withUnsafeBytes { stored in
-            UnsafeRawBufferPointer(rebasing: stored[entry.offset..<(entry.offset + entry.length)]).elementsEqual(bytes)
+            memcmp(stored.baseAddress! + entry.offset, other, entry.length) == 0  // Safe: the entry lies in the arena.
         }
     }
 

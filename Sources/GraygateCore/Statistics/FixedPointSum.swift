@@ -17,8 +17,13 @@ struct FixedPointSum: Sendable, Equatable {
 
     @inline(__always)
     mutating func add(_ value: Double) {
-        if abs(value) < Self.limit {
-            fixed &+= Int128((value * Self.scale).rounded(.toNearestOrEven))  // Cannot overflow: see the type's doc.
+        let scaled = (value * Self.scale).rounded(.toNearestOrEven)
+        if abs(scaled) < 9.2e18 {
+            // The common case fits an Int64, whose conversion is one instruction; Int128's is a slow
+            // generic routine.
+            fixed &+= Int128(Int64(scaled))
+        } else if abs(value) < Self.limit {
+            fixed &+= Int128(scaled)  // Cannot overflow: see the type's doc.
         } else {
             addLarge(value)
         }
