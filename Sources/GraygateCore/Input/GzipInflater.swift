@@ -17,15 +17,10 @@ final class GzipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output: UnsafeMutableRawBufferPointer
     private let path: String
+    private var members: GzipMembers
 
     /// Compressed bytes consumed so far, for locating damage in messages.
-    private(set) var compressedOffset: UInt64 = 0
-
-    /// True between the end of one member and the first byte of the next.
-    private var isBetweenMembers = false
-
-    /// True once any byte of the current member has been consumed.
-    private var hasMemberStarted = false
+    var compressedOffset: UInt64 { members.compressedOffset }
 
     /// The compressed offset where the current member began; 0 for the first member.
     private var memberStartOffset: UInt64 = 0
@@ -35,6 +30,7 @@ final class GzipInflater {
     /// - Parameter outputCapacity: bytes inflated per step; larger steps call the consumer less often.
     init(path: String, outputCapacity: Int = 1 << 20) throws(InputError) {
         self.path = path
+        members = GzipMembers(path: path)
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = .allocate(byteCount: outputCapacity, alignment: 16)
@@ -69,16 +65,10 @@ final class GzipInflater {
         stream.pointee.avail_in = uInt(input.count)
 
         while stream.pointee.avail_in > 0 {
-            if isBetweenMembers {
-                // A new member must start with the gzip magic bytes; anything else is not a log rotation.
-                let next = stream.pointee.next_in!  // Safe: avail_in > 0 means next_in points at input.
-                if next[0] != 0x1f || (stream.pointee.avail_in > 1 && next[1] != 0x8b) {
-                    throw InputError.trailingGarbage(path: path, compressedOffset: compressedOffset)
-                }
+            if members.isBetweenMembers {
+                // Safe: avail_in > 0 means next_in points at input.
+                try members.beginNextMember(stream.pointee.next_in!, available: Int(stream.pointee.avail_in))
                 inflateReset(stream)
-                isBetweenMembers = false
-                hasMemberStarted = false
-                memberStartOffset = compressedOffset
             }
 
             stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -86,8 +76,7 @@ final class GzipInflater {
             let availableBefore = stream.pointee.avail_in
             let code = CZlib.inflate(stream, Z_NO_FLUSH)
             let consumed = availableBefore - stream.pointee.avail_in
-            compressedOffset += UInt64(consumed)
-            if consumed > 0 { hasMemberStarted = true }
+            members.consumed(Int64(consumed))
 
             let produced = output.count - Int(stream.pointee.avail_out)
             if produced > 0 {
@@ -98,18 +87,16 @@ final class GzipInflater {
             case Z_OK:
                 continue
             case Z_STREAM_END:
-                isBetweenMembers = true
+                members.endMember()
             case Z_BUF_ERROR:
                 // No progress is possible with this input alone; more input will continue the member.
                 if consumed == 0 && produced == 0 { return }
             default:
-                // When a chunk ends right after 0x1F, zlib checks the second magic byte and rejects a wrong one
-                // as a bad header. Those bytes are trailing garbage, as they are when both arrive in one chunk.
-                if memberStartOffset > 0 && compressedOffset - memberStartOffset <= 2 {
-                    throw InputError.trailingGarbage(path: path, compressedOffset: memberStartOffset)
+                if members.isInSecondMagicByte {
+                    throw members.trailingGarbage
                 }
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(code)"
-                throw InputError.corruptGzip(path: path, compressedOffset: compressedOffset, reason: message)
+                throw InputError.corruptGzip(path: path, compressedOffset: members.compressedOffset, reason: message)
             }
         }
     }
@@ -118,8 +105,6 @@ final class GzipInflater {
     ///
     /// - Throws: `InputError.truncatedGzip` when the input ended inside a member.
     func finish() throws(InputError) {
-        if hasMemberStarted && !isBetweenMembers {
-            throw .truncatedGzip(path: path, compressedOffset: compressedOffset)
-        }
+        try members.finish()
     }
 }

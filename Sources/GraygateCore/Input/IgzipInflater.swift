@@ -12,18 +12,10 @@ final class IgzipInflater {
     private let state: UnsafeMutablePointer<inflate_state>
     private var output: UnsafeMutableRawBufferPointer
     private let path: String
+    private var members: GzipMembers
 
     /// Compressed bytes consumed so far, for locating damage in messages.
-    private(set) var compressedOffset: UInt64 = 0
-
-    /// True between the end of one member and the first byte of the next.
-    private var isBetweenMembers = false
-
-    /// True once any byte of the current member has been consumed.
-    private var hasMemberStarted = false
-
-    /// The compressed offset where the current member began.
-    private var memberStartOffset: UInt64 = 0
+    var compressedOffset: UInt64 { members.compressedOffset }
 
     /// True when a new member's first byte, 0x1F, ended an input block: igzip checks magic bytes only
     /// with a whole header, so the second byte is checked here when the next block arrives.
@@ -31,6 +23,7 @@ final class IgzipInflater {
 
     init(path: String, outputCapacity: Int = 1 << 20) throws(InputError) {
         self.path = path
+        members = GzipMembers(path: path)
         state = .allocate(capacity: 1)
         output = .allocate(byteCount: outputCapacity, alignment: 64)
         isal_inflate_init(state)
@@ -52,23 +45,17 @@ extension IgzipInflater: GzipDecoder {
         if needsSecondMagicByte {
             needsSecondMagicByte = false
             if input[0] != 0x8B {
-                throw InputError.trailingGarbage(path: path, compressedOffset: memberStartOffset)
+                throw members.trailingGarbage
             }
         }
 
         while state.pointee.avail_in > 0 || hasPendingOutput {
-            if isBetweenMembers {
+            if members.isBetweenMembers {
                 guard state.pointee.avail_in > 0 else { return }
-                // A new member must start with the gzip magic bytes; anything else is not a log rotation.
-                let next = state.pointee.next_in!  // Safe: avail_in > 0 means next_in points at input.
-                if next[0] != 0x1F || (state.pointee.avail_in > 1 && next[1] != 0x8B) {
-                    throw InputError.trailingGarbage(path: path, compressedOffset: compressedOffset)
-                }
+                // Safe: avail_in > 0 means next_in points at input.
+                try members.beginNextMember(state.pointee.next_in!, available: Int(state.pointee.avail_in))
                 isal_inflate_reset(state)
                 state.pointee.crc_flag = UInt32(ISAL_GZIP)
-                isBetweenMembers = false
-                hasMemberStarted = false
-                memberStartOffset = compressedOffset
                 needsSecondMagicByte = state.pointee.avail_in == 1
             }
 
@@ -78,8 +65,7 @@ extension IgzipInflater: GzipDecoder {
             let code = isal_inflate(state)
             // igzip can hand back bytes it had buffered as bits, so avail_in may grow within a call.
             let consumed = Int64(availableBefore) - Int64(state.pointee.avail_in)
-            compressedOffset = UInt64(max(0, Int64(compressedOffset) + consumed))
-            if consumed > 0 { hasMemberStarted = true }
+            members.consumed(consumed)
 
             let produced = output.count - Int(state.pointee.avail_out)
             if produced > 0 {
@@ -87,15 +73,13 @@ extension IgzipInflater: GzipDecoder {
             }
 
             guard code >= 0 else {
-                // When a chunk ends right after 0x1F, the second magic byte is checked as part of the header.
-                // A wrong one makes trailing garbage, as when both bytes arrive in one chunk.
-                if memberStartOffset > 0 && code == ISAL_INVALID_WRAPPER && compressedOffset - memberStartOffset <= 2 {
-                    throw InputError.trailingGarbage(path: path, compressedOffset: memberStartOffset)
+                if code == ISAL_INVALID_WRAPPER && members.isInSecondMagicByte {
+                    throw members.trailingGarbage
                 }
-                throw InputError.corruptGzip(path: path, compressedOffset: compressedOffset, reason: Self.describe(code))
+                throw InputError.corruptGzip(path: path, compressedOffset: members.compressedOffset, reason: Self.describe(code))
             }
             if state.pointee.block_state == ISAL_BLOCK_FINISH {
-                isBetweenMembers = true
+                members.endMember()
                 continue
             }
             if consumed == 0 && produced == 0 { return }  // More input is needed to go on.
@@ -103,14 +87,12 @@ extension IgzipInflater: GzipDecoder {
     }
 
     func finish() throws(InputError) {
-        if hasMemberStarted && !isBetweenMembers {
-            throw .truncatedGzip(path: path, compressedOffset: compressedOffset)
-        }
+        try members.finish()
     }
 
     /// Whether igzip holds decoded bytes that did not fit the last output buffer.
     private var hasPendingOutput: Bool {
-        !isBetweenMembers && (state.pointee.tmp_out_valid > state.pointee.tmp_out_processed
+        !members.isBetweenMembers && (state.pointee.tmp_out_valid > state.pointee.tmp_out_processed
             || state.pointee.copy_overflow_length > 0 || state.pointee.write_overflow_len > 0)
     }
 
