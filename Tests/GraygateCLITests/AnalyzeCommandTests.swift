@@ -190,4 +190,27 @@ struct AnalyzeCommandTests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("$: the file does not exist"))
     }
+
+    @Test("stats on standard error, no progress off a terminal")
+    func statsWithoutProgress() throws {
+        let quiet = try CommandRunner.run(["analyze", "-q", "fixtures/healthy.jsonl.gz"])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty)
+
+        let result = try CommandRunner.run(["analyze", "-q", "--stats", "--workers", "2", "fixtures/healthy.jsonl.gz"])
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("10000 lines") == true)
+        #expect(lines.first?.hasSuffix("2 workers") == true)
+        #expect(lines.last?.contains("parse ") == true)
+        #expect(!result.stderr.contains("\r"))
+    }
+
+    @Test("gzip decoders give the same report", arguments: ["zlib", "auto"])
+    func gzipDecoders(decoder: String) throws {
+        let reference = try CommandRunner.run(["analyze", "--json", "-", "--gzip-decoder", "zlib", "fixtures/healthy.jsonl.gz"])
+        let result = try CommandRunner.run(["analyze", "--json", "-", "--gzip-decoder", decoder, "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 0)
+        #expect(result.stdout == reference.stdout)
+    }
 }
