@@ -43,7 +43,7 @@ final class ProgressDisplay {
                 text += ", ETA \(Self.duration(elapsed / fraction - elapsed))"
             }
         }
-        text += ", \(Self.count(linesRead)) lines, \(Self.count(Int(Double(linesRead) / elapsed)))/s"
+        text += ", \(Self.count(linesRead)) lines, \(Self.count(Int(Double(linesRead) / elapsed))) lines/s"
         Terminal.writeStderr("\r\u{1B}[2K" + text)
         isShown = true
     }
