@@ -27,7 +27,7 @@ final class Diagnostics: AnalysisObserver {
         progress?.update(bytesRead: bytesRead, linesRead: linesRead)
     }
 
-    /// Clears the progress line and says how many rejected lines were not shown.
+    /// Clears the progress line and prints how many rejected lines were not shown.
     func finish(totalRejected: Int) {
         progress?.clear()
         let hidden = totalRejected - rejectedShown

@@ -32,7 +32,7 @@ final class ProgressDisplay {
         guard now.timeIntervalSince(lastDrawn) >= 0.25 else { return }
         lastDrawn = now
         let elapsed = max(now.timeIntervalSince(started), 0.001)
-        // The first second says little about the rate; wait before drawing.
+        // The rate over the first second is unreliable, so the line is drawn only after it.
         guard elapsed >= 1 else { return }
 
         var text = "graygate: \(Self.bytes(bytesRead))"

@@ -1,8 +1,8 @@
 /// A streaming gzip decoder of one or more members: zlib always, ISA-L's igzip where it was built in.
 ///
-/// Both behave alike: output is passed on as it is decoded, a new member after the end of one is decoded
-/// on (rotated logs are concatenated members), bytes after a member that are not a gzip header are
-/// `InputError.trailingGarbage`, and input that ends inside a member is `InputError.truncatedGzip`.
+/// Both behave alike. Output is passed on as it is decoded, and a new member after the end of one is
+/// decoded on, because rotated logs are concatenated members. Bytes after a member that are not a gzip
+/// header are `InputError.trailingGarbage`; input that ends inside a member is `InputError.truncatedGzip`.
 protocol GzipDecoder: AnyObject {
     /// Decodes `input` and passes each block of plain bytes to `consume` before returning.
     func inflate(_ input: UnsafeRawBufferPointer, into consume: (UnsafeRawBufferPointer) throws -> Void) throws

@@ -3,9 +3,8 @@ import CISAL
 
 /// Inflates a gzip stream of one or more members with ISA-L's igzip, about four times faster than zlib.
 ///
-/// It follows `GzipInflater` step for step: decoded bytes are passed on at once, a finished member is
-/// followed by a reset for the next one, non-gzip bytes after a member are trailing garbage, and input that
-/// ends inside a member is truncation. igzip parses the gzip header and checks the CRC-32 and length of
+/// It follows `GzipInflater` step for step. Decoded bytes are passed on at once, and a finished member is
+/// followed by a reset for the next one; `GzipMembers` judges trailing garbage and truncation for both. igzip parses the gzip header and checks the CRC-32 and length of
 /// each member itself when `crc_flag` is `ISAL_GZIP`.
 final class IgzipInflater {
     /// The decoder state, about 80 KB with its history and Huffman tables, kept on the heap.
@@ -90,7 +89,7 @@ extension IgzipInflater: GzipDecoder {
         try members.finish()
     }
 
-    /// Whether igzip holds decoded bytes that did not fit the last output buffer.
+    /// Whether igzip keeps decoded bytes that did not fit the last output buffer.
     private var hasPendingOutput: Bool {
         !members.isBetweenMembers && (state.pointee.tmp_out_valid > state.pointee.tmp_out_processed
             || state.pointee.copy_overflow_length > 0 || state.pointee.write_overflow_len > 0)

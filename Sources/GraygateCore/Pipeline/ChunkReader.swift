@@ -106,7 +106,7 @@ struct ChunkReader {
 ///
 /// Each chunk ends at the last newline of a filled buffer, and the bytes after it start the next chunk, so
 /// no line is split between parsers. A line longer than `maxLineLength` is dropped as it arrives and sent
-/// on as `.oversizedLine`, so memory stays bounded; a shorter line that fills a buffer grows it.
+/// on as `.oversizedLine`, so memory stays bounded. A shorter line that fills a buffer grows the buffer.
 private final class LineChunker {
     let inputIndex: Int
     let maxLineLength: Int

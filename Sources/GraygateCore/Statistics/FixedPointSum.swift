@@ -6,7 +6,7 @@
 /// 2¹²⁷. The rounding error is at most 2⁻⁴⁵ ≈ 2.8e-14 per value, far below any latency or score resolution.
 ///
 /// NOTE: larger magnitudes go to a compensated floating-point sum instead, whose last bits can depend on the
-/// order of addition; no latency or model output of a real log reaches 1.1e12.
+/// order of addition. No latency or model output of a real log reaches 1.1e12.
 struct FixedPointSum: Sendable, Equatable {
     private static let scale = 17_592_186_044_416.0  // 2^44
     private static let limit = 1_099_511_627_776.0  // 2^40
