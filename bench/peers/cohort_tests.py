@@ -62,7 +62,7 @@ def print_summary(tool, cohorts, tests=None):
     """Print the result as one JSON line on standard output.
 
     Printing every statistic keeps each engine from skipping work whose
-    result nobody reads, and gives bench/run the counts it checks.
+    result is never used, and gives bench/run the counts it checks.
     """
     summary = {"tool": tool, "cohorts": cohorts}
     if tests is not None:
