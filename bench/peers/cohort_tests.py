@@ -8,8 +8,6 @@ the label mix. Both peers call `run_tests` with NumPy arrays, so the scipy
 part costs the same whichever engine read the file.
 """
 
-import json
-
 import numpy as np
 from scipy import stats
 
@@ -56,15 +54,3 @@ def run_tests(gray, normal):
         "label_chi_square": float(chi_square.statistic),
         "label_chi_square_p": float(chi_square.pvalue),
     }
-
-
-def print_summary(tool, cohorts, tests=None):
-    """Print the result as one JSON line on standard output.
-
-    Printing every statistic keeps each engine from skipping work whose
-    result is never used, and gives bench/run the counts it checks.
-    """
-    summary = {"tool": tool, "cohorts": cohorts}
-    if tests is not None:
-        summary["tests"] = tests
-    print(json.dumps(summary, sort_keys=True))

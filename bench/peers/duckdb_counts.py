@@ -8,7 +8,7 @@ import sys
 
 import duckdb
 
-from cohort_tests import print_summary
+from summary import print_summary
 
 COLUMNS = {
     "cohort": "VARCHAR",

@@ -12,7 +12,8 @@ import sys
 
 import duckdb
 
-from cohort_tests import print_summary, run_tests
+from cohort_tests import run_tests
+from summary import print_summary
 
 COLUMNS = {
     "cohort": "VARCHAR",

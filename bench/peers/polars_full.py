@@ -11,7 +11,8 @@ import sys
 
 import polars as pl
 
-from cohort_tests import print_summary, run_tests
+from cohort_tests import run_tests
+from summary import print_summary
 
 SCHEMA = {
     "cohort": pl.String,

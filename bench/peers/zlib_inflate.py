@@ -1,5 +1,6 @@
-"""Streaming gzip inflate with Python's zlib, 1 MiB reads: the floor for any
-tool that inflates through zlib on one core.
+"""Streaming gzip inflate with Python's zlib, 1 MiB reads: a reference for
+how fast zlib inflates on one core. Python allocates a new bytes object for
+each output block, so a caller that reuses its buffer can be a little faster.
 
 Concatenated gzip members are all inflated: when one member ends, a new
 decompressor starts on the bytes left over. Prints the inflated byte count.
