@@ -19,6 +19,13 @@ final class CompiledTrie: @unchecked Sendable {
         /// Bit n is set when a key of n bytes (n < 64) is below this node, so most keys are ruled out by
         /// their length alone; bit 63 stands for every length of 63 or more.
         var keyLengths: UInt64
+
+        /// Whether `keyTable` finds this node's keys: false when no multiplier up to 255 gives each key its
+        /// own table entry, and the scanner then compares each key in turn.
+        var hasKeyTable: Bool
+
+        /// The multiplier of `tableIndex` that gives each key of this node its own entry.
+        var tableMultiplier: Int32
     }
 
     struct Key {
@@ -41,6 +48,17 @@ final class CompiledTrie: @unchecked Sendable {
     let keyBytes: UnsafeMutableBufferPointer<UInt8>
     let slotCount: Int
 
+    /// For each node, `tableSize` entries: the index of the key in `keys` plus one, or 0 for none, placed by
+    /// `tableIndex`, so an unknown key is usually dismissed by one load.
+    let keyTable: UnsafeMutableBufferPointer<Int32>
+    static let tableSize = 64
+
+    /// Returns the table entry of a key from its length and its first and last bytes.
+    @inline(__always)
+    static func tableIndex(length: Int, first: UInt8, last: UInt8, multiplier: Int32) -> Int {
+        (((length &* 31 &+ Int(first)) &* Int(multiplier)) &+ Int(last)) & (tableSize - 1)
+    }
+
     init(_ trie: PathTrie) {
         let source = trie.nodes
         slotCount = trie.slotCount
@@ -49,6 +67,8 @@ final class CompiledTrie: @unchecked Sendable {
         indices = .allocate(capacity: max(1, source.reduce(0) { $0 + $1.indices.count }))
         clearSlots = .allocate(capacity: max(1, source.reduce(0) { $0 + $1.slotsBelow.count }))
         keyBytes = .allocate(capacity: max(1, source.reduce(0) { $0 + $1.keys.reduce(0) { $0 + $1.key.count } }))
+        keyTable = .allocate(capacity: source.count * Self.tableSize)
+        keyTable.initialize(repeating: 0)
 
         var keyCount = 0, indexCount = 0, clearCount = 0, byteCount = 0
         for (position, node) in source.enumerated() {
@@ -57,8 +77,26 @@ final class CompiledTrie: @unchecked Sendable {
                 keyStart: Int32(keyCount), keyCount: Int32(node.keys.count),
                 indexStart: Int32(indexCount), indexCount: Int32(node.indices.count),
                 clearStart: Int32(clearCount), clearCount: Int32(node.slotsBelow.count),
-                keyLengths: node.keys.reduce(0) { $0 | Self.lengthBit($1.key.count) })
+                keyLengths: node.keys.reduce(0) { $0 | Self.lengthBit($1.key.count) },
+                hasKeyTable: false, tableMultiplier: 0)
+            // Search for a multiplier that gives every key of the node its own entry.
+            for multiplier in Int32(1)...255 {
+                let entries = Set(node.keys.map {
+                    Self.tableIndex(length: $0.key.count, first: $0.key[0], last: $0.key[$0.key.count - 1], multiplier: multiplier)
+                })
+                if entries.count == node.keys.count {
+                    nodes[position].hasKeyTable = true
+                    nodes[position].tableMultiplier = multiplier
+                    break
+                }
+            }
             for entry in node.keys {
+                if nodes[position].hasKeyTable {
+                    let entryIndex = position * Self.tableSize + Self.tableIndex(
+                        length: entry.key.count, first: entry.key[0], last: entry.key[entry.key.count - 1],
+                        multiplier: nodes[position].tableMultiplier)
+                    keyTable[entryIndex] = Int32(keyCount + 1)
+                }
                 keys[keyCount] = Key(offset: Int32(byteCount), length: Int32(entry.key.count),
                                      firstByte: entry.key[0], child: Int32(entry.node))
                 for byte in entry.key {
@@ -89,5 +127,6 @@ final class CompiledTrie: @unchecked Sendable {
         indices.deallocate()
         clearSlots.deallocate()
         keyBytes.deallocate()
+        keyTable.deallocate()
     }
 }

@@ -77,6 +77,7 @@ private struct Walker {
     let indices: UnsafeMutableBufferPointer<CompiledTrie.Index>
     let clearSlots: UnsafeMutableBufferPointer<Int32>
     let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    let keyTable: UnsafeMutableBufferPointer<Int32>
     let slots: UnsafeMutableBufferPointer<ScannedValue>
 
     init(trie: CompiledTrie, slots: UnsafeMutableBufferPointer<ScannedValue>) {
@@ -85,6 +86,7 @@ private struct Walker {
         indices = trie.indices
         clearSlots = trie.clearSlots
         keyBytes = trie.keyBytes
+        keyTable = trie.keyTable
         self.slots = slots
     }
 
@@ -210,6 +212,16 @@ private struct Walker {
             return nil  // No configured key has this length; configured keys are never empty.
         }
         let first = reader.base[key.start]
+        if entry.hasKeyTable {
+            let last = reader.base[key.start + key.count - 1]
+            let found = Int(keyTable[node * CompiledTrie.tableSize
+                + CompiledTrie.tableIndex(length: key.count, first: first, last: last, multiplier: entry.tableMultiplier)])
+            guard found > 0 else { return nil }
+            let candidate = keys[found - 1]
+            guard Int(candidate.length) == key.count else { return nil }
+            let isEqual = memcmp(keyBytes.baseAddress! + Int(candidate.offset), reader.base + key.start, key.count) == 0
+            return isEqual ? Int(candidate.child) : nil
+        }
         for position in range {
             let candidate = keys[position]
             guard Int(candidate.length) == key.count, candidate.firstByte == first else { continue }
