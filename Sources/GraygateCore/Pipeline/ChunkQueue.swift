@@ -10,6 +10,7 @@ final class ChunkQueue: @unchecked Sendable {
     private var head = 0
     private var isClosed = false
     private let capacity: Int
+    private var waitSeconds = 0.0
 
     init(capacity: Int) {
         precondition(capacity > 0, "queue capacity must be positive")
@@ -20,8 +21,12 @@ final class ChunkQueue: @unchecked Sendable {
     func push(_ chunk: Chunk) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity {
-            condition.wait()
+        if items.count - head >= capacity {
+            let started = monotonicSeconds()
+            while items.count - head >= capacity {
+                condition.wait()
+            }
+            waitSeconds += monotonicSeconds() - started
         }
         items.append(chunk)
         condition.broadcast()
@@ -43,6 +48,13 @@ final class ChunkQueue: @unchecked Sendable {
         }
         condition.broadcast()
         return chunk
+    }
+
+    /// The time `push` has spent waiting for room, that is, for the parsers to catch up.
+    var pushWaitSeconds: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return waitSeconds
     }
 
     /// Marks the end of input: parsers drain what is queued and then stop.

@@ -20,8 +20,17 @@ struct ChunkReader {
     /// Time spent in `read(2)`, for `--stats`.
     private(set) var readSeconds = 0.0
 
-    /// Time spent inflating gzip, for `--stats`.
+    /// Time spent inflating gzip and handing its output on, for `--stats`.
     private(set) var inflateSeconds = 0.0
+
+    /// The part of `inflateSeconds` spent waiting to hand chunks on.
+    private(set) var waitSecondsDuringInflate = 0.0
+
+    /// Returns the total time spent waiting to hand chunks on, so inflate time can exclude it.
+    var waitedSeconds: () -> Double = { 0 }
+
+    /// The bytes of log text read, after inflating gzip.
+    private(set) var plainBytes: UInt64 = 0
 
     init(path: String, inputIndex: Int, maxLineLength: Int, pool: ChunkBufferPool) {
         self.path = path
@@ -45,7 +54,10 @@ struct ChunkReader {
         defer { block.deallocate() }
         let chunker = LineChunker(inputIndex: inputIndex, firstSequence: nextSequence, maxLineLength: maxLineLength,
                                   pool: pool, emit: emit)
-        defer { nextSequence = chunker.nextSequence }
+        defer {
+            nextSequence = chunker.nextSequence
+            plainBytes = chunker.plainBytes
+        }
 
         // Gather at least two bytes to check the gzip magic; a pipe may deliver one byte at first.
         var filled = 0
@@ -75,10 +87,12 @@ struct ChunkReader {
         do {
             while count > 0 {
                 let start = monotonicSeconds()
+                let waitedBefore = waitedSeconds()
                 try inflater.inflate(UnsafeRawBufferPointer(rebasing: block[0..<count])) { plain in
                     chunker.append(plain)
                 }
                 inflateSeconds += monotonicSeconds() - start
+                waitSecondsDuringInflate += waitedSeconds() - waitedBefore
                 count = try timedRead(reader, into: block)
                 onRead(count)
             }
@@ -113,6 +127,9 @@ private final class LineChunker {
     let pool: ChunkBufferPool
     let emit: (Chunk) -> Void
     private(set) var nextSequence: Int
+
+    /// The bytes taken in so far.
+    private(set) var plainBytes: UInt64 = 0
 
     private var buffer: ChunkBuffer?
     private var startsInput = true
@@ -164,6 +181,7 @@ private final class LineChunker {
             append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
             return
         }
+        plainBytes += UInt64(count)
         let target = buffer!  // Safe: reserveSpace set it.
         target.count += count
         if target.count == target.capacity {
@@ -172,6 +190,7 @@ private final class LineChunker {
     }
 
     func append(_ bytes: UnsafeRawBufferPointer) {
+        plainBytes += UInt64(bytes.count)
         var remaining = bytes
         while !remaining.isEmpty {
             if let discarded = discardedLength {

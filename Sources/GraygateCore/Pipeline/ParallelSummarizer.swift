@@ -4,11 +4,21 @@ import Synchronization
 /// Time and throughput of each stage of a run, printed by `analyze --stats`.
 public struct PipelineStatistics: Sendable, Equatable {
     public var workers = 0
+
+    /// Bytes read from the inputs, compressed for gzip.
     public var bytesRead: UInt64 = 0
+
+    /// Bytes of log text, after inflating gzip.
+    public var plainBytes: UInt64 = 0
     public var linesRead = 0
     public var wallSeconds = 0.0
     public var readSeconds = 0.0
+
+    /// Seconds the reader spent decoding gzip and cutting its output into chunks, waits excluded.
     public var inflateSeconds = 0.0
+
+    /// Seconds the reader waited for the parsers to take chunks: high when parsing bounds the run.
+    public var readerWaitSeconds = 0.0
 
     /// Seconds each parser thread spent parsing, in worker order.
     public var parseSeconds: [Double] = []
@@ -75,6 +85,7 @@ struct ParallelSummarizer {
             for (index, path) in inputs.enumerated() {
                 inputStarts.append(sequence)
                 var reader = ChunkReader(path: path, inputIndex: index, maxLineLength: configuration.input.maxLineBytes, pool: pool)
+                reader.waitedSeconds = { queue.pushWaitSeconds }
                 reader.blockSize = blockSize
                 reader.decoder = decoder
                 let found = try reader.read(nextSequence: &sequence, onRead: { count in
@@ -83,7 +94,8 @@ struct ParallelSummarizer {
                                        currentInput: path)
                 }, emit: { queue.push($0) })
                 statistics.readSeconds += reader.readSeconds
-                statistics.inflateSeconds += reader.inflateSeconds
+                statistics.plainBytes += reader.plainBytes
+                statistics.inflateSeconds += reader.inflateSeconds - reader.waitSecondsDuringInflate
                 if let found {
                     let entry = InputDamage(path: path, message: found.description)
                     damage.append(entry)
@@ -115,6 +127,7 @@ struct ParallelSummarizer {
         for example in summary.input.examples { observer?.rejected(example) }
 
         statistics.linesRead = summary.input.linesRead
+        statistics.readerWaitSeconds = queue.pushWaitSeconds
         statistics.parseSeconds = parsers.map(\.busySeconds)
         statistics.mergeSeconds = monotonicSeconds() - mergeStarted
         statistics.wallSeconds = monotonicSeconds() - started
