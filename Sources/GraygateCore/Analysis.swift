@@ -32,7 +32,7 @@ public struct Analysis {
     public var gzipDecoder = GzipDecoderChoice.automatic
 
     /// The size of the chunks the input is cut into for the parser threads.
-    var chunkSize = 1 << 20
+    var chunkSize = 512 << 10
 
     public init(configuration: Configuration, workerCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.configuration = configuration

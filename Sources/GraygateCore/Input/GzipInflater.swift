@@ -28,7 +28,7 @@ final class GzipInflater {
     /// Creates an inflater; `path` names the input in error messages.
     ///
     /// - Parameter outputCapacity: bytes inflated per step; larger steps call the consumer less often.
-    init(path: String, outputCapacity: Int = 1 << 20) throws(InputError) {
+    init(path: String, outputCapacity: Int = 256 << 10) throws(InputError) {
         self.path = path
         members = GzipMembers(path: path)
         stream = .allocate(capacity: 1)

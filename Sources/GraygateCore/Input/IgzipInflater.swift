@@ -20,7 +20,7 @@ final class IgzipInflater {
     /// with a whole header, so the second byte is checked here when the next block arrives.
     private var needsSecondMagicByte = false
 
-    init(path: String, outputCapacity: Int = 1 << 20) throws(InputError) {
+    init(path: String, outputCapacity: Int = 256 << 10) throws(InputError) {
         self.path = path
         members = GzipMembers(path: path)
         state = .allocate(capacity: 1)

@@ -37,8 +37,8 @@ struct ParallelSummarizer {
     let configuration: Configuration
     let workerCount: Int
 
-    /// The size of a chunk; about 5,000 lines of a typical inference log.
-    var chunkSize = 1 << 20
+    /// The size of a chunk; about 2,500 lines of a typical inference log.
+    var chunkSize = 512 << 10
 
     /// The size of each read from the file or pipe.
     var blockSize = 1 << 20
