@@ -1,14 +1,17 @@
 import Foundation
 
 /// Receives events of a running analysis, for diagnostics on stderr and progress display.
+///
+/// Every method is called on the thread that called `Analysis.run`, never on a parser thread.
 public protocol AnalysisObserver: AnyObject {
-    /// Called for each rejected line, in input order.
+    /// Called once reading ends for each rejected line kept as an example (`maxRejectedExamples`), in
+    /// input order; parser threads find them out of order, so they are reported after renumbering.
     func rejected(_ line: RejectedLine)
 
     /// Called when an input is damaged; the analysis goes on with the next input.
     func damaged(_ damage: InputDamage)
 
-    /// Called after each block read, with the bytes read so far across inputs and the lines framed so far.
+    /// Called after each block read, with the bytes read so far across inputs and the lines parsed so far.
     func progress(bytesRead: UInt64, linesRead: Int, currentInput: String)
 }
 
