@@ -1,3 +1,5 @@
+import Foundation
+
 /// One check's verdict with the evidence behind it.
 public struct CheckResult: Sendable, Equatable {
     /// A stable identifier: `latency`, `error_rate`, `drift.<field>`, `traffic_split` or `input_quality`.
@@ -70,5 +72,15 @@ public struct CheckResult: Sendable, Equatable {
     public struct Samples: Sendable, Equatable {
         public var gray: Int
         public var normal: Int
+    }
+}
+
+extension CheckResult {
+    /// Records a test's statistic and p-value; log₁₀ p comes from the test where it stays finite past
+    /// underflow, else from the p-value while that is positive.
+    mutating func recordTest(statistic: Double?, pValue: Double, log10PValue: Double? = nil) {
+        self.statistic = statistic
+        self.pValue = pValue
+        self.log10PValue = log10PValue ?? (pValue > 0 ? log10(pValue) : nil)
     }
 }

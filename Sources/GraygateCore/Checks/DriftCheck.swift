@@ -31,9 +31,7 @@ enum DriftCheck {
             result.reason = "The values of '\(field.name)' could not be compared."
             return .settled(result)
         }
-        result.statistic = test.statistic
-        result.pValue = test.pValue
-        result.log10PValue = test.pValue > 0 ? log10(test.pValue) : nil
+        result.recordTest(statistic: test.statistic, pValue: test.pValue)
         result.test = "two-sample Kolmogorov-Smirnov (\(test.method == .exact ? "exact" : "asymptotic"))"
         result.effect = CheckResult.Effect(name: "psi", value: psi.value, unit: "index")
         result.details["ks_statistic"] = test.statistic
@@ -71,9 +69,8 @@ enum DriftCheck {
             result.reason = "The values of '\(field.name)' could not be compared."
             return .settled(result)
         }
-        result.statistic = test.statistic
-        result.pValue = test.pValue
-        result.log10PValue = test.pValue > 0 ? log10(test.pValue) : nil
+        result.recordTest(statistic: test.statistic, pValue: test.pValue,
+                          log10PValue: ChiSquaredDistribution.log10Survival(test.statistic, degreesOfFreedom: Double(test.degreesOfFreedom)))
         result.effect = CheckResult.Effect(name: "jensen_shannon_distance", value: distance, unit: "distance")
         result.details["chi_square_dof"] = Double(test.degreesOfFreedom)
         result.details["min_expected_count"] = test.minimumExpected

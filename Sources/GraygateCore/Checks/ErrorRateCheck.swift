@@ -61,13 +61,10 @@ enum ErrorRateCheck {
             if fisher.oddsRatio.map({ !$0.isFinite }) ?? true {
                 result.notes["statistic"] = "the odds ratio is undefined or infinite because a cell of the table is 0"
             }
-            result.pValue = fisher.pValue
-            result.log10PValue = fisher.pValue > 0 ? log10(fisher.pValue) : nil
+            result.recordTest(statistic: result.statistic, pValue: fisher.pValue)
         } else {
             result.test = "two-proportion z-test (pooled, two-sided)"
-            result.statistic = zTest.z
-            result.pValue = zTest.pValue
-            result.log10PValue = zTest.log10PValue
+            result.recordTest(statistic: zTest.z, pValue: zTest.pValue, log10PValue: zTest.log10PValue)
         }
 
         result.details["rate_gray"] = zTest.rateGray
