@@ -20,7 +20,12 @@ final class Diagnostics: AnalysisObserver {
 
     func damaged(_ damage: InputDamage) {
         progress?.clear()
-        Terminal.writeStderr("graygate: warning: \(damage.message); the complete lines before it were read\n")
+        switch damage.kind {
+        case .corrupt:
+            Terminal.writeStderr("graygate: warning: \(damage.message); lines decoded before it may be damaged, so the run is invalid\n")
+        case .truncated, .trailingGarbage:
+            Terminal.writeStderr("graygate: warning: \(damage.message); the complete lines before it were read\n")
+        }
     }
 
     func progress(bytesRead: UInt64, linesRead: Int, currentInput: String) {

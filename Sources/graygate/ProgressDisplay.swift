@@ -35,7 +35,8 @@ final class ProgressDisplay {
         // The rate over the first second is unreliable, so the line is drawn only after it.
         guard elapsed >= 1 else { return }
 
-        var text = "graygate: \(Self.bytes(bytesRead))"
+        // Bytes are counted as read from the files, so compressed for gzip input.
+        var text = "graygate: read \(Self.bytes(bytesRead))"
         if let totalBytes, totalBytes > 0 {
             let fraction = min(1, Double(bytesRead) / Double(totalBytes))
             text += " of \(Self.bytes(totalBytes)) (\(Int(fraction * 100))%)"

@@ -41,7 +41,8 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             }
             return .pass
         case "version", "--version":
-            try Terminal.writeStdout("graygate \(GraygateVersion.current)\n")
+            let decoders = GzipDecoderChoice.available.map(\.rawValue).joined(separator: ", ")
+            try Terminal.writeStdout("graygate \(GraygateVersion.current)\ngzip decoders: \(decoders) (auto uses \(GzipDecoderChoice.automatic.resolved.rawValue))\n")
             return .pass
         default:
             throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, help and version", command: "")

@@ -201,7 +201,7 @@ struct AnalyzeCommandTests {
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         #expect(lines.first?.contains("10000 lines") == true)
-        #expect(lines.first?.hasSuffix("2 workers") == true)
+        #expect(lines.first?.contains("2 workers, gzip decoder") == true)
         #expect(lines.last?.contains("parse ") == true)
         #expect(!result.stderr.contains("\r"))
     }

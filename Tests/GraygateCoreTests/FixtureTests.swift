@@ -268,6 +268,55 @@ struct MappingMistakeTests {
         #expect(latency.effect?.name == "hodges_lehmann_shift_relative")
         #expect(latency.threshold?.fail == 0.05)
         #expect((latency.effect?.value ?? 0) > 0.05)
-        #expect(latency.reason.contains("Hodges-Lehmann shift relative to normal's median"))
+        #expect(latency.reason.contains("of normal's median (margin +5%)"))
+    }
+}
+
+/// What damaged gzip input means for the verdict.
+@Suite("Damaged input verdicts")
+struct DamagedInputTests {
+    static func analyzeBytes(_ bytes: Data, name: String) throws -> Report {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graygate-damage-\(getpid())-\(name)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try bytes.write(to: url)
+        return try Analysis(configuration: Configuration()).run(inputs: [url.path])
+    }
+
+    static var healthy: Data {
+        get throws { try Data(contentsOf: FixtureTests.fixtures.appendingPathComponent("healthy.jsonl.gz")) }
+    }
+
+    @Test("truncated gzip keeps its verdict with a note")
+    func truncated() throws {
+        let bytes = try Self.healthy
+        let report = try Self.analyzeBytes(bytes.prefix(bytes.count * 9 / 10), name: "truncated.gz")
+        #expect(report.verdict == .pass)
+        #expect(report.input.damage.map(\.kind) == [.truncated])
+        #expect(report.input.rejectedByReason == ["cut_by_damaged_input": 1])
+        #expect(report.reason.hasSuffix("One input was damaged; see the notes."))
+        #expect(report.notes.contains { $0.contains("ends inside a gzip member") })
+        #expect(report.input.isReconciled)
+    }
+
+    @Test("corrupt gzip makes the run invalid")
+    func corrupt() throws {
+        var bytes = try Self.healthy
+        // A byte in the middle of the deflate data: decoders find it at once or only at the checksum.
+        let middle = bytes.count / 2
+        bytes[middle] ^= 0xFF
+        let report = try Self.analyzeBytes(bytes, name: "corrupt.gz")
+        #expect(report.verdict == .invalid)
+        #expect(report.input.damage.map(\.kind) == [.corrupt])
+        #expect(report.check("input_quality")?.verdict == .fail)
+        #expect(report.reason.contains("is corrupt"))
+    }
+
+    @Test("trailing garbage keeps every member")
+    func trailingGarbage() throws {
+        let bytes = try Self.healthy + Data("not gzip\n".utf8)
+        let report = try Self.analyzeBytes(bytes, name: "garbage.gz")
+        #expect(report.verdict == .pass)
+        #expect(report.input.linesRead == 10_000)
+        #expect(report.input.damage.map(\.kind) == [.trailingGarbage])
     }
 }

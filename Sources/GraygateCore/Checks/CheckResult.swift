@@ -25,6 +25,9 @@ public struct CheckResult: Sendable, Equatable {
     /// log₁₀ of the p-value, finite where the p-value underflows to zero.
     public var log10PValue: Double?
 
+    /// log₁₀ of the adjusted p-value, finite where that underflows to zero.
+    public var adjustedLog10PValue: Double?
+
     public var effect: Effect?
     public var confidenceInterval: Interval?
     public var threshold: Threshold?

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs every check on a log summary, applies the Holm correction, and decides the overall verdict.
 enum Judge {
     static func checks(for summary: LogSummary, configuration: Configuration) -> [CheckResult] {
@@ -30,9 +32,15 @@ enum Judge {
 
         // The Holm family is the checks that ran a test; settled ones (too few samples) take no share of α.
         let tested = pending.indices.filter { pending[$0].needsJudgement && pending[$0].result.pValue != nil }
-        let adjusted = HolmCorrection.adjust(tested.map { pending[$0].result.pValue! })  // Safe: filtered above.
+        // Safe: filtered above. Tests that underflow report log10 p, which keeps their order and size.
+        let adjusted = HolmCorrection.adjust(tested.map { pending[$0].result.pValue! })
+        let adjustedLog10 = HolmCorrection.adjustLog10(tested.map { index in
+            let result = pending[index].result
+            return result.log10PValue ?? (result.pValue! > 0 ? log10(result.pValue!) : -.infinity)
+        })
         for (position, index) in tested.enumerated() {
-            pending[index].judge(adjustedPValue: adjusted[position], alpha: settings.alpha)
+            pending[index].judge(adjustedPValue: adjusted[position], adjustedLog10PValue: adjustedLog10[position],
+                                 alpha: settings.alpha)
         }
 
         var results = pending.map(\.result)

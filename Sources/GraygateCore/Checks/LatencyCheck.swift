@@ -83,23 +83,32 @@ enum LatencyCheck {
                                                              description: marginDescription(latency))
         }
 
-        let effectText = worst.map { "\($0.label) \(NumberFormat.signedPercent($0.change)) (margin \(NumberFormat.signedPercent($0.margin)))" }
-            ?? "no quantile could be compared"
         let shiftText = pending.result.confidenceInterval.map { interval in
             "Hodges-Lehmann shift \(NumberFormat.signed(pending.result.details["hodges_lehmann_shift_ms"] ?? nil, unit: "ms")) "
                 + "[\(NumberFormat.significant(interval.lower)), \(NumberFormat.significant(interval.upper))] ms"
-        } ?? ""
+        } ?? "no shift estimate"
+        // The sentence leads with the effect that decided; when that is the shift, it is said once.
+        let effectText: String
+        if let worst, worst.name == "hodges_lehmann_shift_relative" {
+            effectText = "\(shiftText), \(NumberFormat.signedPercent(worst.change)) of normal's median "
+                + "(margin \(NumberFormat.signedPercent(worst.margin)))"
+        } else if let worst {
+            effectText = "\(worst.label) \(NumberFormat.signedPercent(worst.change)) "
+                + "(margin \(NumberFormat.signedPercent(worst.margin))), \(shiftText)"
+        } else {
+            effectText = "no quantile could be compared, \(shiftText)"
+        }
 
         pending.explain = { outcome, pText in
             switch outcome {
             case .fail:
-                return "Gray is slower beyond the margin: \(effectText), \(shiftText), \(pText). Hold the rollout and investigate the slowdown."
+                return "Gray is slower beyond the margin: \(effectText), \(pText). Hold the rollout and investigate the slowdown."
             case .warnNotSignificant:
                 return "Gray looks slower beyond the margin (\(effectText)) but the difference is not significant (\(pText)); collect more traffic before widening."
             case .warnWithinMargin:
-                return "Gray is significantly slower but within the margin: \(effectText), \(shiftText), \(pText)."
+                return "Gray is significantly slower but within the margin: \(effectText), \(pText)."
             case .pass:
-                return "No latency regression beyond the margins: \(effectText), \(shiftText)."
+                return "No latency regression beyond the margins: \(effectText)."
             }
         }
         return pending

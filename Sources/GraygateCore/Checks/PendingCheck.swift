@@ -32,9 +32,10 @@ struct PendingCheck {
     }
 
     /// Decides the verdict from the significance after correction.
-    mutating func judge(adjustedPValue: Double?, alpha: Double) {
+    mutating func judge(adjustedPValue: Double?, adjustedLog10PValue: Double?, alpha: Double) {
         guard needsJudgement else { return }
         result.adjustedPValue = adjustedPValue
+        result.adjustedLog10PValue = adjustedLog10PValue.flatMap { $0.isFinite ? $0 : nil }
         let isSignificant = (adjustedPValue ?? 1) < alpha
         let outcome: Outcome
         if isWorse && reachesFail && isSignificant {
@@ -51,7 +52,7 @@ struct PendingCheck {
         case .warnWithinMargin, .warnNotSignificant: result.verdict = .warn
         case .pass: result.verdict = .pass
         }
-        let pText = "Holm-adjusted p = " + NumberFormat.pValue(adjustedPValue, log10Value: result.log10PValue)
+        let pText = "Holm-adjusted p = " + NumberFormat.pValue(adjustedPValue, log10Value: result.adjustedLog10PValue)
         result.reason = explain(outcome, pText)
     }
 }

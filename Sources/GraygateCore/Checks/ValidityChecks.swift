@@ -48,7 +48,12 @@ enum ValidityChecks {
         result.details["rejected_lines"] = Double(input.rejectedLines)
         result.details["lines_read"] = Double(input.linesRead)
 
-        if share > limit {
+        if let corrupt = input.damage.first(where: { $0.kind == .corrupt }) {
+            result.verdict = .fail
+            result.reason = "The gzip data of '\(corrupt.path)' is corrupt. A decoder detects corruption only where the data stops making sense "
+                + "or at a member's checksum, so lines decoded before that point may be damaged and the sample cannot be trusted; "
+                + "fetch the file again or leave it out."
+        } else if share > limit {
             result.verdict = .fail
             let top = input.rejectedByReason.max { $0.value < $1.value }
             result.reason = "\(input.rejectedLines) of \(input.linesRead) lines (\(NumberFormat.percent(share))) were rejected, "

@@ -5,6 +5,9 @@ import Synchronization
 public struct PipelineStatistics: Sendable, Equatable {
     public var workers = 0
 
+    /// The gzip decoder used for gzip inputs.
+    public var gzipDecoder = GzipDecoderChoice.automatic.resolved
+
     /// Bytes read from the inputs, compressed for gzip.
     public var bytesRead: UInt64 = 0
 
@@ -78,6 +81,7 @@ struct ParallelSummarizer {
 
         var statistics = PipelineStatistics()
         statistics.workers = workerCount
+        statistics.gzipDecoder = decoder.resolved
         var sequence = 0
         var inputStarts: [Int] = []
         var damage: [InputDamage] = []
@@ -97,7 +101,7 @@ struct ParallelSummarizer {
                 statistics.plainBytes += reader.plainBytes
                 statistics.inflateSeconds += reader.inflateSeconds - reader.waitSecondsDuringInflate
                 if let found {
-                    let entry = InputDamage(path: path, message: found.description)
+                    let entry = InputDamage(path: path, error: found)
                     damage.append(entry)
                     observer?.damaged(entry)
                 }

@@ -47,7 +47,10 @@ public enum JSONReportRenderer {
             })),
             ("unassigned_lines", .integer(input.unassignedLines)),
             ("unassigned_by_value", counts(input.unassignedByValue)),
-            ("damage", .array(input.damage.map { .object([("file", .string($0.path)), ("message", .string($0.message))]) })),
+            ("damage", .array(input.damage.map { damage in
+                .object([("file", .string(damage.path)), ("kind", .string(damage.kind.rawValue)),
+                         ("message", .string(damage.message))])
+            })),
         ])
     }
 
@@ -103,6 +106,7 @@ public enum JSONReportRenderer {
             ("p_value", .number(check.pValue)),
             ("p_value_adjusted", .number(check.adjustedPValue)),
             ("log10_p_value", .number(check.log10PValue)),
+            ("log10_p_value_adjusted", .number(check.adjustedLog10PValue)),
             ("effect", check.effect.map { effect in
                 .object([("name", .string(effect.name)), ("value", .number(effect.value)), ("unit", .string(effect.unit))])
             } ?? .null),

@@ -6,6 +6,10 @@ enum ReportBuilder {
         if let hint = cohortHint(summary, mapping: configuration.mapping) {
             reason += " " + hint
         }
+        let damaged = summary.input.damage.filter { $0.kind != .corrupt }
+        if verdict != .invalid && !damaged.isEmpty {
+            reason += damaged.count == 1 ? " One input was damaged; see the notes." : " \(damaged.count) inputs were damaged; see the notes."
+        }
 
         let input = summary.input
         let assigned = summary.gray.requests + summary.normal.requests
@@ -34,8 +38,22 @@ enum ReportBuilder {
                 alpha: configuration.checks.alpha,
                 minimumSamples: configuration.checks.minimumSamples,
                 maxRejectedShare: configuration.checks.maxRejectedShare))
-        report.notes = absentFieldNotes(summary, mapping: configuration.mapping)
+        report.notes = absentFieldNotes(summary, mapping: configuration.mapping) + damageNotes(summary.input.damage)
         return report
+    }
+
+    /// Notes what each damaged input means for the verdict.
+    private static func damageNotes(_ damage: [InputDamage]) -> [String] {
+        damage.compactMap { entry in
+            switch entry.kind {
+            case .truncated:
+                return "'\(entry.path)' ends inside a gzip member, as a file still being written does; the verdict rests on the complete lines before the cut."
+            case .trailingGarbage:
+                return "'\(entry.path)' has bytes after its last gzip member that are not gzip; they were ignored."
+            case .corrupt:
+                return nil  // The input_quality check explains it and makes the run invalid.
+            }
+        }
     }
 
     /// Notes each mapped field that no accepted line had, since its check then does not run.

@@ -71,7 +71,8 @@ public struct TextReportRenderer {
                 check.verdict.rawValue,
                 effectText(check),
                 intervalText(check),
-                check.adjustedPValue.map { NumberFormat.pValue($0) } ?? NumberFormat.pValue(check.pValue, log10Value: check.log10PValue),
+                check.adjustedPValue.map { NumberFormat.pValue($0, log10Value: check.adjustedLog10PValue) }
+                    ?? NumberFormat.pValue(check.pValue, log10Value: check.log10PValue),
                 check.kind == .inputQuality ? "—" : "\(check.samples.gray)/\(check.samples.normal)",
             ])
         }

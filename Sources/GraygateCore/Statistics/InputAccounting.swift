@@ -36,6 +36,30 @@ public struct RejectedLine: Sendable, Equatable {
 public struct InputDamage: Sendable, Equatable {
     public var path: String
     public var message: String
+    public var kind: Kind
+
+    /// What went wrong, which decides whether the lines read before it can be trusted.
+    public enum Kind: String, Sendable {
+        /// The stream ends inside a member, as a file still being written does: the lines before are sound.
+        case truncated
+
+        /// Bytes after the last member are not gzip: every member before them passed its checksum.
+        case trailingGarbage = "trailing_garbage"
+
+        /// The deflate data or a checksum is wrong. A decoder finds corruption only where the data stops
+        /// making sense, or at the member's checksum, so lines decoded before that may be damaged too.
+        case corrupt
+    }
+
+    init(path: String, error: InputError) {
+        self.path = path
+        self.message = error.description
+        switch error {
+        case .truncatedGzip: kind = .truncated
+        case .trailingGarbage: kind = .trailingGarbage
+        default: kind = .corrupt
+        }
+    }
 }
 
 /// The accounting of every line read: accepted, rejected with a reason, or blank.

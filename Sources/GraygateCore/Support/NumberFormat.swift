@@ -39,11 +39,17 @@ enum NumberFormat {
         return (difference > 0 ? "+" : "") + significant(difference * 100, digits: 3) + " pp"
     }
 
-    /// Formats a p-value; below 1e-300 it uses the log₁₀ value so an underflowed p still reads.
+    /// Formats a p-value; below 1e-300 it uses the log₁₀ value so an underflowed p still reads, as 2.3e-562.
     static func pValue(_ value: Double?, log10Value: Double? = nil) -> String {
         guard let value, value.isFinite else { return "—" }
         if value < 1e-300, let log10Value, log10Value.isFinite {
-            return "1e" + significant(log10Value, digits: 4)
+            var exponent = floor(log10Value)
+            var mantissa = pow(10, log10Value - exponent)
+            if mantissa >= 9.95 {
+                mantissa /= 10
+                exponent += 1
+            }
+            return String(format: "%.1fe%d", mantissa, Int(exponent))
         }
         if value < 1e-4 { return String(format: "%.1e", value) }
         return significant(value, digits: 2)
