@@ -5,6 +5,9 @@ import Glibc
 /// The format comes from the first two bytes, as in `LogInput`. Damage to a gzip stream ends the input:
 /// the complete lines before it are sent, the unfinished line goes on as `.cutLine`, and the damage is
 /// returned for the report.
+///
+/// NOTE: the members of a multi-member file are inflated one after another on this thread. Parsing bounds
+/// a run on two cores today; with more cores, members could be inflated in parallel.
 struct ChunkReader {
     let path: String
     let inputIndex: Int

@@ -5,6 +5,9 @@ import Glibc
 /// Values are interned in an open-addressing hash table over a byte arena, so recording a value that was
 /// seen before allocates nothing and builds no `String`. After `maxCategories` distinct values, new values
 /// are counted together in `otherCount`, so a field full of unique ids cannot grow memory without bound.
+///
+/// NOTE: past the limit, which values keep their own count depends on the order they arrive in, so
+/// workers or shards merged in another order can keep other values. Below the limit merging is exact.
 struct CategoryCounter: Sendable, Equatable {
     let maxCategories: Int
 
