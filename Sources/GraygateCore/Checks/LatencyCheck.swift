@@ -28,9 +28,7 @@ enum LatencyCheck {
             result.reason = "The latency samples could not be compared."
             return .settled(result)
         }
-        result.statistic = test.z
-        result.pValue = test.pValue
-        result.log10PValue = test.log10PValue
+        result.recordTest(statistic: test.z, pValue: test.pValue, log10PValue: test.log10PValue)
         result.details["u_gray"] = test.uGray
         result.details["auc_gray_slower"] = test.auc
         if !samples.isExact {
@@ -129,18 +127,5 @@ enum LatencyCheck {
             .map { "\($0.key.rawValue) \(NumberFormat.signedPercent($0.value))" }
         return "fail when significant and " + (quantiles + ["shift \(NumberFormat.signedPercent(settings.shiftMargin)) of normal median"])
             .joined(separator: " or ") + " is exceeded; warn at half of each margin"
-    }
-}
-
-/// The minimum-sample rule shared by the checks.
-enum SampleSize {
-    /// Returns the inconclusive reason when either cohort has fewer than `minimum` samples, else nil.
-    static func shortfall(gray: Int, normal: Int, minimum: Int, what: String) -> String? {
-        var short: [String] = []
-        if gray < minimum { short.append("gray has \(gray)") }
-        if normal < minimum { short.append("normal has \(normal)") }
-        guard !short.isEmpty else { return nil }
-        return "Too few \(what): \(short.joined(separator: " and ")), below the minimum of \(minimum); "
-            + "collect more traffic or lower checks.min_samples."
     }
 }
