@@ -15,6 +15,12 @@ enum AnalyzeCommand {
                                        Flags below override it.
               --json FILE              Write the report as JSON to FILE; '-' writes it to standard output
                                        in place of the text report.
+              --junit FILE             Write JUnit XML to FILE, one test case per check, for CI test
+                                       reporters (GitLab, Jenkins, GitHub).
+              --markdown FILE          Write a Markdown summary to FILE, for a pull-request comment or
+                                       $GITHUB_STEP_SUMMARY.
+              --no-annotations         Do not print GitHub Actions annotations; they are printed when
+                                       GITHUB_ACTIONS is true.
               --fail-on warn           Exit with status 1 on a warn verdict too (strict gates).
               --expected-gray-share X  Share of traffic the rollout routes to gray, from 0 to 1 exclusive;
                                        enables the traffic-split (sample ratio mismatch) check.
@@ -58,6 +64,9 @@ enum AnalyzeCommand {
     static let options: [ArgumentParser.Option] = [
         .init(names: ["--config", "-c"], takesValue: true),
         .init(names: ["--json"], takesValue: true),
+        .init(names: ["--junit"], takesValue: true),
+        .init(names: ["--markdown"], takesValue: true),
+        .init(names: ["--no-annotations"], takesValue: false),
         .init(names: ["--fail-on"], takesValue: true),
         .init(names: ["--expected-gray-share"], takesValue: true),
         .init(names: ["--cohort-path"], takesValue: true),
@@ -138,6 +147,21 @@ enum AnalyzeCommand {
                 try writeFile(json, to: jsonTarget)
             }
         }
+        if let path = parser.value("--junit") {
+            try writeFile(JUnitReportRenderer.render(report, failOnWarn: failOnWarn), to: path)
+        }
+        if let path = parser.value("--markdown") {
+            try writeFile(MarkdownReportRenderer.render(report), to: path)
+        }
+        if !parser.has("--no-annotations") && ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+            // The runner reads workflow commands from the log; keep standard output pure when it carries JSON.
+            let annotations = GitHubAnnotationRenderer.render(report)
+            if jsonTarget == "-" {
+                Terminal.writeStderr(annotations)
+            } else {
+                try Terminal.writeStdout(annotations)
+            }
+        }
         if !parser.has("--quiet") && jsonTarget != "-" {
             let renderer = TextReportRenderer(usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
             try Terminal.writeStdout(renderer.render(report))
@@ -216,7 +240,12 @@ enum AnalyzeCommand {
         return values
     }
 
+    /// Writes `text` to `path`, or to standard output when the path is `-`.
     static func writeFile(_ text: String, to path: String) throws {
+        if path == "-" {
+            try Terminal.writeStdout(text)
+            return
+        }
         let file = try OutputFile(path: path)
         try file.write(text)
         try file.close()

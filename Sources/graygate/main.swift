@@ -10,6 +10,8 @@ let overview = """
     COMMANDS:
       analyze    Judge a rollout stage from its JSON-lines logs and print a verdict.
       simulate   Write a deterministic synthetic log with an injected regression.
+      check-config
+                 Validate a configuration file and show what it sets.
       help       Show help for a command: graygate help analyze.
       version    Print the version.
 
@@ -31,13 +33,16 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             return try AnalyzeCommand.run(rest)
         case "simulate":
             return try SimulateCommand.run(rest)
+        case "check-config":
+            return try CheckConfigCommand.run(rest)
         case "help", "--help", "-h":
             switch rest.first {
             case "analyze": try Terminal.writeStdout(AnalyzeCommand.help + "\n")
             case "simulate": try Terminal.writeStdout(SimulateCommand.help + "\n")
+            case "check-config": try Terminal.writeStdout(CheckConfigCommand.help + "\n")
             case nil: try Terminal.writeStdout(overview + "\n")
             case let other?:
-                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, simulate, help and version", command: "")
+                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, simulate, check-config, help and version", command: "")
             }
             return .pass
         case "version", "--version":
@@ -45,7 +50,7 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             try Terminal.writeStdout("graygate \(GraygateVersion.current)\ngzip decoders: \(decoders) (auto uses \(GzipDecoderChoice.automatic.resolved.rawValue))\n")
             return .pass
         default:
-            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, help and version", command: "")
+            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, check-config, help and version", command: "")
         }
     } catch let error as UsageError {
         let helpHint = error.command.isEmpty ? "graygate --help" : "graygate \(error.command) --help"

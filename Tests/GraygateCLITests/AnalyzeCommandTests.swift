@@ -214,3 +214,56 @@ struct AnalyzeCommandTests {
         #expect(result.stdout == reference.stdout)
     }
 }
+
+@Suite("CI outputs")
+struct CIOutputTests {
+    @Test("JUnit and Markdown files")
+    func junitAndMarkdownFiles() throws {
+        let junit = CommandRunner.temporaryFile("report.xml")
+        let markdown = CommandRunner.temporaryFile("summary.md")
+        defer {
+            try? FileManager.default.removeItem(at: junit)
+            try? FileManager.default.removeItem(at: markdown)
+        }
+        let result = try CommandRunner.run(["analyze", "-q", "--junit", junit.path, "--markdown", markdown.path,
+                                            "fixtures/error-regression.jsonl.gz"])
+        #expect(result.status == 1)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("<failure message=\"Gray fails more often"))
+        let summary = try String(contentsOf: markdown, encoding: .utf8)
+        #expect(summary.hasPrefix("### graygate: ❌ FAIL"))
+    }
+
+    @Test("annotations only inside GitHub Actions")
+    func annotationsInGitHubActions() throws {
+        let outside = try CommandRunner.run(["analyze", "-q", "fixtures/error-regression.jsonl.gz"], environment: ["GITHUB_ACTIONS": "false"])
+        #expect(!outside.stdout.contains("::error"))
+        let inside = try CommandRunner.run(["analyze", "-q", "fixtures/error-regression.jsonl.gz"], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(inside.stdout.hasPrefix("::error title=graygate error_rate%3A fail::"))
+        let withJSON = try CommandRunner.run(["analyze", "--json", "-", "fixtures/error-regression.jsonl.gz"], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(withJSON.stdout.hasPrefix("{"))
+        #expect(withJSON.stderr.contains("::error title=graygate error_rate%3A fail::"))
+        let disabled = try CommandRunner.run(["analyze", "-q", "--no-annotations", "fixtures/error-regression.jsonl.gz"],
+                                             environment: ["GITHUB_ACTIONS": "true"])
+        #expect(disabled.stdout.isEmpty)
+    }
+
+    @Test("check-config exit statuses")
+    func checkConfig() throws {
+        let valid = try CommandRunner.run(["check-config", "fixtures/custom-shape.config.json"])
+        #expect(valid.status == 0)
+        #expect(valid.stdout.hasPrefix("Configuration 'fixtures/custom-shape.config.json' is valid.\n"))
+        #expect(valid.stdout.contains("cohort: 'route.subset'; gray v2-canary; normal v1-stable"))
+
+        let path = CommandRunner.temporaryFile("typo.json")
+        defer { try? FileManager.default.removeItem(at: path) }
+        try Data(#"{"mapping": {"latency": {"unit": "minutes"}}, "checks": {"alpah": 0.1}}"#.utf8).write(to: path)
+        let invalid = try CommandRunner.run(["check-config", path.path])
+        #expect(invalid.status == 78)
+        #expect(invalid.stderr.contains("$.mapping.latency.unit: unknown unit 'minutes'"))
+        #expect(invalid.stderr.contains("$.checks.alpah: unknown key; did you mean 'alpha'?"))
+
+        let usage = try CommandRunner.run(["check-config"])
+        #expect(usage.status == 64)
+    }
+}

@@ -69,11 +69,10 @@ public struct TextReportRenderer {
             rows.append([
                 check.id + (check.isCritical ? "" : " (non-critical)"),
                 check.verdict.rawValue,
-                effectText(check),
-                intervalText(check),
-                check.adjustedPValue.map { NumberFormat.pValue($0, log10Value: check.adjustedLog10PValue) }
-                    ?? NumberFormat.pValue(check.pValue, log10Value: check.log10PValue),
-                check.kind == .inputQuality ? "—" : "\(check.samples.gray)/\(check.samples.normal)",
+                CheckText.effect(check),
+                CheckText.interval(check),
+                CheckText.pValue(check),
+                CheckText.samples(check),
             ])
         }
         var lines = table(rows, rightAligned: [4, 5], colorColumn: 1)
@@ -105,34 +104,6 @@ public struct TextReportRenderer {
     }
 
     // MARK: - Formatting
-
-    private func effectText(_ check: CheckResult) -> String {
-        guard let effect = check.effect else { return "—" }
-        switch effect.name {
-        case "error_rate_difference", "gray_share_difference":
-            return NumberFormat.percentagePoints(effect.value)
-        case "rejected_share":
-            return NumberFormat.percent(effect.value)
-        case "psi":
-            return "PSI " + NumberFormat.significant(effect.value)
-        case "jensen_shannon_distance":
-            return "JS " + NumberFormat.significant(effect.value)
-        case "hodges_lehmann_shift_relative":
-            return "shift \(NumberFormat.signedPercent(effect.value))"
-        default:
-            let label = effect.name.replacingOccurrences(of: "_change", with: "")
-            return "\(label) \(NumberFormat.signedPercent(effect.value))"
-        }
-    }
-
-    private func intervalText(_ check: CheckResult) -> String {
-        guard let interval = check.confidenceInterval else { return "—" }
-        if interval.unit == "proportion" {
-            return "[\(NumberFormat.percentagePoints(interval.lower)), \(NumberFormat.percentagePoints(interval.upper))]"
-        }
-        let prefix = interval.name == "hodges_lehmann_shift" ? "shift " : ""
-        return prefix + "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
-    }
 
     private func plural(_ count: Int, _ noun: String) -> String {
         count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
