@@ -48,19 +48,50 @@ public struct Analysis {
     ///   logs of one rollout stage are.
     /// - Throws: `InputError` when an input cannot be opened or read. Damaged gzip input does not throw: it
     ///   is reported in the result and to the observer.
-    public func run(inputs: [String], observer: (any AnalysisObserver)? = nil) throws -> Report {
-        try runMeasured(inputs: inputs, observer: observer).report
+    public func run(inputs: [String], summaries: [String] = [], baseline: String? = nil,
+                    observer: (any AnalysisObserver)? = nil) throws -> Report {
+        try runMeasured(inputs: inputs, summaries: summaries, baseline: baseline, observer: observer).report
     }
 
     /// Reads every input as one sample and returns the report with the time of each stage.
-    public func runMeasured(inputs: [String], observer: (any AnalysisObserver)? = nil) throws
-        -> (report: Report, statistics: PipelineStatistics) {
-        let (summary, measured) = try summarize(inputs: inputs, observer: observer)
-        var statistics = measured
+    ///
+    /// - Parameters:
+    ///   - summaries: shard summary files (`.ggs`) merged with the logs read, as if their logs were read too.
+    ///   - baseline: a summary whose normal cohort replaces this run's, to compare gray against a stored
+    ///     baseline period; the traffic split is then not checked, since the cohorts come from two periods.
+    public func runMeasured(inputs: [String], summaries: [String] = [], baseline: String? = nil,
+                            observer: (any AnalysisObserver)? = nil) throws -> (report: Report, statistics: PipelineStatistics) {
+        var (summary, statistics) = inputs.isEmpty && !summaries.isEmpty
+            ? (LogSummary(configuration: configuration), PipelineStatistics())
+            : try summarize(inputs: inputs, observer: observer)
+        for path in summaries {
+            summary.merge(try SummaryFile.read(path: path, configuration: configuration).summary)
+        }
+
+        var configuration = self.configuration
+        var notes: [String] = []
+        if let baseline {
+            let stored = try SummaryFile.read(path: baseline, configuration: configuration).summary
+            summary.replaceNormal(with: stored)
+            configuration.checks.trafficSplit.expectedGrayShare = nil
+            notes.append("The normal cohort is the stored baseline '\(baseline)' (\(stored.normal.requests) requests), "
+                + "not this period's normal traffic; the traffic split is not checked.")
+        }
+
         let started = monotonicSeconds()
-        let report = ReportBuilder.build(summary: summary, configuration: configuration, files: inputs)
+        var report = ReportBuilder.build(summary: summary, configuration: configuration,
+                                         files: (inputs.isEmpty && !summaries.isEmpty ? [] : inputs) + summaries)
+        report.notes += notes
         statistics.judgeSeconds = monotonicSeconds() - started
         return (report, statistics)
+    }
+
+    /// Reads every input and returns the shard summary file's bytes, to merge with other shards later.
+    public func summaryFile(inputs: [String], observer: (any AnalysisObserver)? = nil) throws
+        -> (data: Data, statistics: PipelineStatistics, linesRead: Int) {
+        let (summary, statistics) = try summarize(inputs: inputs, observer: observer)
+        let data = try SummaryFile.encode(summary, configuration: configuration, inputs: inputs)
+        return (data, statistics, summary.input.linesRead)
     }
 
     /// Reads every input into one summary.

@@ -21,6 +21,10 @@ enum AnalyzeCommand {
                                        $GITHUB_STEP_SUMMARY.
               --no-annotations         Do not print GitHub Actions annotations; they are printed when
                                        GITHUB_ACTIONS is true.
+              --summary FILE           Merge a shard summary made by 'graygate summarize'; repeat for
+                                       each shard. With summaries and no FILE, no log is read.
+              --baseline FILE          Compare gray against the normal cohort of a stored summary from
+                                       an earlier period, in place of this period's normal traffic.
               --fail-on warn           Exit with status 1 on a warn verdict too (strict gates).
               --expected-gray-share X  Share of traffic the rollout routes to gray, from 0 to 1 exclusive;
                                        enables the traffic-split (sample ratio mismatch) check.
@@ -67,6 +71,8 @@ enum AnalyzeCommand {
         .init(names: ["--junit"], takesValue: true),
         .init(names: ["--markdown"], takesValue: true),
         .init(names: ["--no-annotations"], takesValue: false),
+        .init(names: ["--summary"], takesValue: true),
+        .init(names: ["--baseline"], takesValue: true),
         .init(names: ["--fail-on"], takesValue: true),
         .init(names: ["--expected-gray-share"], takesValue: true),
         .init(names: ["--cohort-path"], takesValue: true),
@@ -97,12 +103,6 @@ enum AnalyzeCommand {
             return .pass
         }
 
-        var configuration = Configuration()
-        if let path = parser.value("--config") {
-            configuration = try ConfigurationLoader.load(path: path)
-        }
-        try applyFlags(parser, to: &configuration)
-
         var failOnWarn = false
         if let level = parser.value("--fail-on") {
             guard level == "warn" else {
@@ -110,29 +110,17 @@ enum AnalyzeCommand {
             }
             failOnWarn = true
         }
-        let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5
-
-        let inputs = parser.positionals.isEmpty ? ["-"] : parser.positionals
+        let (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
+        let summaries = parser.allValues("--summary")
+        let inputs = parser.positionals.isEmpty ? (summaries.isEmpty ? ["-"] : []) : parser.positionals
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw UsageError(message: "standard input ('-') can be read only once", command: "analyze")
         }
 
-        var analysis = Analysis(configuration: configuration)
-        if let workers = try parser.integer("--workers", in: 1...256) { analysis.workerCount = workers }
-        analysis.maxRejectedExamples = max(20, showRejected)
-        if let name = parser.value("--gzip-decoder") {
-            guard let choice = GzipDecoderChoice(rawValue: name) else {
-                throw UsageError(message: "invalid value '\(name)' for --gzip-decoder: expected auto, zlib or isa-l", command: "analyze")
-            }
-            guard choice == .automatic || GzipDecoderChoice.available.contains(choice) else {
-                throw UsageError(message: "the gzip decoder '\(name)' is not built into this graygate; install libisal-dev and rebuild, or use zlib", command: "analyze")
-            }
-            analysis.gzipDecoder = choice
-        }
-
         let progress = Terminal.stderrIsTerminal ? ProgressDisplay(totalBytes: ProgressDisplay.totalSize(of: inputs)) : nil
         let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)
-        let (report, statistics) = try analysis.runMeasured(inputs: inputs, observer: diagnostics)
+        let (report, statistics) = try analysis.runMeasured(inputs: inputs, summaries: summaries,
+                                                            baseline: parser.value("--baseline"), observer: diagnostics)
         diagnostics.finish(totalRejected: report.input.rejectedLines)
         if parser.has("--stats") {
             Terminal.writeStderr(StatisticsText.render(statistics))
@@ -174,6 +162,30 @@ enum AnalyzeCommand {
         case .inconclusive: return .inconclusive
         case .invalid: return .invalid
         }
+    }
+
+    /// Builds the analysis from the configuration file and the flags that `analyze` and `summarize` share.
+    static func configuredAnalysis(_ parser: ArgumentParser, command: String) throws -> (analysis: Analysis, showRejected: Int) {
+        var configuration = Configuration()
+        if let path = parser.value("--config") {
+            configuration = try ConfigurationLoader.load(path: path)
+        }
+        try applyFlags(parser, to: &configuration)
+        let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5
+
+        var analysis = Analysis(configuration: configuration)
+        if let workers = try parser.integer("--workers", in: 1...256) { analysis.workerCount = workers }
+        analysis.maxRejectedExamples = max(20, showRejected)
+        if let name = parser.value("--gzip-decoder") {
+            guard let choice = GzipDecoderChoice(rawValue: name) else {
+                throw UsageError(message: "invalid value '\(name)' for --gzip-decoder: expected auto, zlib or isa-l", command: command)
+            }
+            guard choice == .automatic || GzipDecoderChoice.available.contains(choice) else {
+                throw UsageError(message: "the gzip decoder '\(name)' is not built into this graygate; install libisal-dev and rebuild, or use zlib", command: command)
+            }
+            analysis.gzipDecoder = choice
+        }
+        return (analysis, showRejected)
     }
 
     private static func applyFlags(_ parser: ArgumentParser, to configuration: inout Configuration) throws {

@@ -18,6 +18,9 @@ enum ExitCode: Int32 {
     /// The configuration file is invalid (EX_CONFIG).
     case configuration = 78
 
+    /// A summary file is damaged, from another version, or made with another mapping (EX_DATAERR).
+    case dataError = 65
+
     /// An input could not be opened (EX_NOINPUT).
     case noInput = 66
 

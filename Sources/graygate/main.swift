@@ -10,6 +10,7 @@ let overview = """
     COMMANDS:
       analyze    Judge a rollout stage from its JSON-lines logs and print a verdict.
       simulate   Write a deterministic synthetic log with an injected regression.
+      summarize  Read one shard of logs into a summary file that merges with other shards.
       check-config
                  Validate a configuration file and show what it sets.
       help       Show help for a command: graygate help analyze.
@@ -35,14 +36,17 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             return try SimulateCommand.run(rest)
         case "check-config":
             return try CheckConfigCommand.run(rest)
+        case "summarize":
+            return try SummarizeCommand.run(rest)
         case "help", "--help", "-h":
             switch rest.first {
             case "analyze": try Terminal.writeStdout(AnalyzeCommand.help + "\n")
             case "simulate": try Terminal.writeStdout(SimulateCommand.help + "\n")
             case "check-config": try Terminal.writeStdout(CheckConfigCommand.help + "\n")
+            case "summarize": try Terminal.writeStdout(SummarizeCommand.help + "\n")
             case nil: try Terminal.writeStdout(overview + "\n")
             case let other?:
-                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, simulate, check-config, help and version", command: "")
+                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, summarize, simulate, check-config, help and version", command: "")
             }
             return .pass
         case "version", "--version":
@@ -50,7 +54,7 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             try Terminal.writeStdout("graygate \(GraygateVersion.current)\ngzip decoders: \(decoders) (auto uses \(GzipDecoderChoice.automatic.resolved.rawValue))\n")
             return .pass
         default:
-            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, simulate, check-config, help and version", command: "")
+            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, summarize, simulate, check-config, help and version", command: "")
         }
     } catch let error as UsageError {
         let helpHint = error.command.isEmpty ? "graygate --help" : "graygate \(error.command) --help"
@@ -63,6 +67,9 @@ func runCommand(_ arguments: [String]) -> ExitCode {
         Terminal.writeStderr("Error: \(error)\n")
         if case .cannotOpen = error { return .noInput }
         return .ioError
+    } catch let error as SummaryError {
+        Terminal.writeStderr("Error: \(error)\n")
+        return .dataError
     } catch let error as OutputError {
         Terminal.writeStderr("Error: \(error)\n")
         return .ioError

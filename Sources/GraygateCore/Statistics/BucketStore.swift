@@ -2,7 +2,7 @@
 ///
 /// Dense storage keeps recording to an index computation and an increment. Latency at 0.5% relative
 /// accuracy spans about 2,000 buckets from 1 µs to 10 minutes, so the array stays small.
-struct BucketStore: Sendable, Equatable {
+struct BucketStore: Sendable, Equatable, Codable {
     /// The bucket index of `counts[0]`.
     private(set) var offset = 0
 

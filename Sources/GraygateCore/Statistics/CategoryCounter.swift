@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Counts the distinct values of a categorical field, keyed by their UTF-8 bytes.
@@ -8,7 +9,7 @@ import Glibc
 ///
 /// NOTE: past the limit, which values keep their own count depends on the order they arrive in, so
 /// workers or shards merged in another order can keep other values. Below the limit merging is exact.
-struct CategoryCounter: Sendable, Equatable {
+struct CategoryCounter: Sendable, Equatable, Codable {
     let maxCategories: Int
 
     /// The key bytes of every category, back to back.
@@ -113,5 +114,44 @@ struct CategoryCounter: Sendable, Equatable {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3  // Wrapping multiply is part of FNV.
         }
         return hash
+    }
+}
+
+extension CategoryCounter {
+    private enum CodingKeys: String, CodingKey {
+        case maxCategories = "max_categories", values, otherCount = "other_count"
+    }
+
+    /// Writes each value's bytes (Base64, since a value need not be valid UTF-8) with its count.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(maxCategories, forKey: .maxCategories)
+        let values = entries.map { entry in
+            [Data(arena[entry.offset..<(entry.offset + entry.length)]).base64EncodedString(), String(entry.count)]
+        }
+        try container.encode(values, forKey: .values)
+        try container.encode(otherCount, forKey: .otherCount)
+    }
+
+    /// Rebuilds the counter by recording each value again, so the hash table is never taken on trust.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let limit = try container.decode(Int.self, forKey: .maxCategories)
+        guard (1...100_000).contains(limit) else {
+            throw DecodingError.dataCorruptedError(forKey: .maxCategories, in: container, debugDescription: "category limit \(limit) out of range")
+        }
+        self.init(maxCategories: limit)
+        for pair in try container.decode([[String]].self, forKey: .values) {
+            guard pair.count == 2, let bytes = Data(base64Encoded: pair[0]), let count = Int(pair[1]), count > 0 else {
+                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "invalid category entry")
+            }
+            bytes.withUnsafeBytes { record($0, count: count) }
+        }
+        let other = try container.decode(Int.self, forKey: .otherCount)
+        guard other >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .otherCount, in: container, debugDescription: "negative count")
+        }
+        otherCount += other
+        total += other
     }
 }

@@ -1,5 +1,5 @@
 /// Everything recorded about one cohort: traffic, errors, latency and the compared fields.
-struct CohortAccumulator: Sendable, Equatable {
+struct CohortAccumulator: Sendable, Equatable, Codable {
     private(set) var requests = 0
     private(set) var errors = 0
 
@@ -19,14 +19,14 @@ struct CohortAccumulator: Sendable, Equatable {
     private(set) var categorical: [FieldCategories]
 
     /// A numeric field's distribution with the counts of lines that had no usable value.
-    struct FieldDistribution: Sendable, Equatable {
+    struct FieldDistribution: Sendable, Equatable, Codable {
         var distribution: DistributionAccumulator
         var missing = 0
         var invalid = 0
     }
 
     /// A categorical field's counts with the count of lines that had no value.
-    struct FieldCategories: Sendable, Equatable {
+    struct FieldCategories: Sendable, Equatable, Codable {
         var counter: CategoryCounter
         var missing = 0
     }
@@ -99,5 +99,25 @@ struct CohortAccumulator: Sendable, Equatable {
             categorical[index].counter.merge(other.categorical[index].counter)
             categorical[index].missing += other.categorical[index].missing
         }
+    }
+}
+
+extension CohortAccumulator {
+    /// Returns whether a decoded cohort has the template's fields and grids and non-negative counts.
+    func isConsistent(with template: CohortAccumulator) -> Bool {
+        let counts = [requests, errors, statusMissing, statusInvalid, errorFieldMissing, latencyMissing, latencyInvalid]
+        guard counts.allSatisfy({ $0 >= 0 }), errors <= requests,
+              latency.isConsistent(with: template.latency),
+              numeric.count == template.numeric.count, categorical.count == template.categorical.count
+        else { return false }
+        for (field, expected) in zip(numeric, template.numeric)
+        where !field.distribution.isConsistent(with: expected.distribution) || field.missing < 0 || field.invalid < 0 {
+            return false
+        }
+        for (field, expected) in zip(categorical, template.categorical)
+        where field.counter.maxCategories != expected.counter.maxCategories || field.missing < 0 {
+            return false
+        }
+        return true
     }
 }

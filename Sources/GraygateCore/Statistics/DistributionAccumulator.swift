@@ -6,7 +6,7 @@
 /// only on the total count, never on the order of recording or merging, so one run, several workers and
 /// merged shards give the same figures. Count, minimum and maximum are always exact, and the sum does not
 /// depend on the order of addition.
-struct DistributionAccumulator: Sendable, Equatable {
+struct DistributionAccumulator: Sendable, Equatable, Codable {
     let layout: SketchLayout
     let exactLimit: Int
 
@@ -131,5 +131,17 @@ struct DistributionAccumulator: Sendable, Equatable {
         var built = NumericSketch(layout: layout)
         for value in exactValues { built.add(value) }
         return built
+    }
+}
+
+extension DistributionAccumulator {
+    /// Returns whether a decoded accumulator keeps its invariants and shares the template's grid, so it can
+    /// merge with accumulators built from the same configuration.
+    func isConsistent(with template: DistributionAccumulator) -> Bool {
+        guard layout == template.layout, exactLimit == template.exactLimit, count >= 0 else { return false }
+        if isExact {
+            return exactValues.count == count && count <= exactLimit && exactValues.allSatisfy(\.isFinite)
+        }
+        return exactValues.isEmpty && sketch.layout == layout && sketch.count == count
     }
 }

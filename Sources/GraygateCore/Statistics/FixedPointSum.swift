@@ -7,7 +7,7 @@
 ///
 /// NOTE: larger magnitudes go to a compensated floating-point sum instead, whose last bits can depend on the
 /// order of addition. No latency or model output of a real log reaches 1.1e12.
-struct FixedPointSum: Sendable, Equatable {
+struct FixedPointSum: Sendable, Equatable, Codable {
     private static let scale = 17_592_186_044_416.0  // 2^44
     private static let limit = 1_099_511_627_776.0  // 2^40
 
@@ -48,5 +48,30 @@ struct FixedPointSum: Sendable, Equatable {
             largeCompensation += (value - total) + large
         }
         large = total
+    }
+}
+
+extension FixedPointSum {
+    private enum CodingKeys: String, CodingKey {
+        case fixed, large, largeCompensation = "large_compensation"
+    }
+
+    /// Writes the 128-bit part as decimal text, since JSON numbers cannot carry it exactly.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(String(fixed), forKey: .fixed)
+        try container.encode(large, forKey: .large)
+        try container.encode(largeCompensation, forKey: .largeCompensation)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try container.decode(String.self, forKey: .fixed)
+        guard let value = Int128(text) else {
+            throw DecodingError.dataCorruptedError(forKey: .fixed, in: container, debugDescription: "not an integer: '\(text)'")
+        }
+        fixed = value
+        large = try container.decode(Double.self, forKey: .large)
+        largeCompensation = try container.decode(Double.self, forKey: .largeCompensation)
     }
 }

@@ -1,5 +1,5 @@
 /// The reason a line was rejected.
-public enum RejectionReason: String, Sendable, CaseIterable, Comparable {
+public enum RejectionReason: String, Sendable, CaseIterable, Comparable, Codable {
     case invalidJSON = "invalid_json"
     case notAnObject = "not_an_object"
     case lineTooLong = "line_too_long"
@@ -18,7 +18,7 @@ public enum RejectionReason: String, Sendable, CaseIterable, Comparable {
 }
 
 /// One rejected line, kept as an example for the person reading the report.
-public struct RejectedLine: Sendable, Equatable {
+public struct RejectedLine: Sendable, Equatable, Codable {
     /// The position of the input in the run's list of inputs, for ordering examples across inputs.
     var inputIndex: Int
 
@@ -33,13 +33,13 @@ public struct RejectedLine: Sendable, Equatable {
 }
 
 /// A damaged input: the run read every complete line before the damage and went on with the next input.
-public struct InputDamage: Sendable, Equatable {
+public struct InputDamage: Sendable, Equatable, Codable {
     public var path: String
     public var message: String
     public var kind: Kind
 
     /// What went wrong, which decides whether the lines read before it can be trusted.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable {
         /// The stream ends inside a member, as a file still being written does: the lines before are sound.
         case truncated
 
@@ -66,7 +66,7 @@ public struct InputDamage: Sendable, Equatable {
 ///
 /// `linesRead == acceptedLines + rejectedLines + blankLines` is true at every moment. Accepted lines are the
 /// gray, normal and unassigned requests.
-struct InputAccounting: Sendable, Equatable {
+struct InputAccounting: Sendable, Equatable, Codable {
     private(set) var linesRead = 0
     private(set) var blankLines = 0
     private(set) var acceptedLines = 0

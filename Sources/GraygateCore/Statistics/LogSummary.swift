@@ -2,7 +2,7 @@
 ///
 /// One summary takes one record at a time, merges with another and reads out at any moment, so batch
 /// analysis, parallel workers and merged shards all build the same value.
-struct LogSummary: Sendable, Equatable {
+struct LogSummary: Sendable, Equatable, Codable {
     private(set) var gray: CohortAccumulator
     private(set) var normal: CohortAccumulator
     var input = InputAccounting()
@@ -34,6 +34,18 @@ struct LogSummary: Sendable, Equatable {
                 Array("(missing)".utf8).withUnsafeBytes { input.countUnassigned($0) }
             }
         }
+    }
+
+    /// Replaces the normal cohort with another period's, to compare gray against a stored baseline.
+    mutating func replaceNormal(with baseline: LogSummary) {
+        normal = baseline.normal
+    }
+
+    /// Returns whether a decoded summary can merge with summaries of `configuration`.
+    func isConsistent(with configuration: Configuration) -> Bool {
+        let template = LogSummary(configuration: configuration)
+        return gray.isConsistent(with: template.gray) && normal.isConsistent(with: template.normal)
+            && input.linesRead >= 0 && input.linesRead == input.acceptedLines + input.rejectedLines + input.blankLines
     }
 
     mutating func merge(_ other: LogSummary) {

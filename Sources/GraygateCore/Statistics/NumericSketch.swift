@@ -3,7 +3,7 @@ import Foundation
 /// The bucket grid of a sketch: a relative-error logarithmic grid, and optionally a linear grid over a range.
 ///
 /// Two cohorts compared by a test must share one layout, so that their buckets line up.
-struct SketchLayout: Sendable, Equatable {
+struct SketchLayout: Sendable, Equatable, Codable {
     /// The largest relative error of a bucket's representative against any value in the bucket.
     let relativeAccuracy: Double
 
@@ -64,7 +64,7 @@ struct SketchLayout: Sendable, Equatable {
 /// Values inside the layout's linear range land on its fine linear grid. Other positive and negative values
 /// land on logarithmic buckets whose representative is within the relative accuracy of the value, and
 /// values near zero are counted exactly as zero. Merging adds bucket counts, so it is exact and order-independent.
-struct NumericSketch: Sendable, Equatable {
+struct NumericSketch: Sendable, Equatable, Codable {
     let layout: SketchLayout
 
     private var positive = BucketStore()
