@@ -39,7 +39,7 @@ struct SummaryMergeTests {
 
     @Test("random shards merge into the whole-log report", arguments: [(2, 1), (3, 2), (7, 3), (10, 4), (10, 5)])
     func randomShards(shardCount: Int, seed: UInt64) throws {
-        let whole = try Analysis(configuration: Configuration()).run(inputs: [try Self.write(Self.lines, name: "whole.jsonl")])
+        let whole = try Analysis(configuration: Configuration()).run(inputs: [try Self.write(Self.lines, name: "whole-\(seed).jsonl")])
         #expect(whole.cohort(.gray)?.latency.quantileMethod == "sketch")
 
         // Deal the lines to shards by a seeded generator, so each case splits the log differently.
