@@ -267,3 +267,44 @@ struct CIOutputTests {
         #expect(usage.status == 64)
     }
 }
+
+@Suite("graygate summarize")
+struct SummarizeCommandTests {
+    @Test("shards merge into the single-run report")
+    func shardsMerge() throws {
+        let first = CommandRunner.temporaryFile("shard-a.ggs")
+        let second = CommandRunner.temporaryFile("shard-b.ggs")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        #expect(try CommandRunner.run(["summarize", "-o", first.path, "fixtures/healthy.jsonl.gz"]).status == 0)
+        #expect(try CommandRunner.run(["summarize", "-o", second.path, "fixtures/bad-input.jsonl"]).status == 0)
+
+        let merged = try CommandRunner.run(["analyze", "--json", "-", "--summary", first.path, "--summary", second.path])
+        let direct = try CommandRunner.run(["analyze", "--json", "-", "fixtures/healthy.jsonl.gz", "fixtures/bad-input.jsonl"])
+        #expect(merged.status == direct.status)
+        let figures = { (text: String) in
+            text.split(separator: "\n").filter { !$0.contains("\"bytes_read\"") && !$0.contains(".ggs") && !$0.contains("fixtures/") }
+        }
+        #expect(figures(merged.stdout).count > 100)
+        #expect(figures(merged.stdout) == figures(direct.stdout))
+    }
+
+    @Test("another mapping exits 65")
+    func otherMapping() throws {
+        let shard = CommandRunner.temporaryFile("shard-mapping.ggs")
+        defer { try? FileManager.default.removeItem(at: shard) }
+        #expect(try CommandRunner.run(["summarize", "-o", shard.path, "--gray", "canary", "fixtures/healthy.jsonl.gz"]).status == 0)
+        let result = try CommandRunner.run(["analyze", "--summary", shard.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("it was made with other mapping or sketch settings"))
+    }
+
+    @Test("output is required")
+    func outputRequired() throws {
+        let result = try CommandRunner.run(["summarize", "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("summarize needs --output FILE"))
+    }
+}
