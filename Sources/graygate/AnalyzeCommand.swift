@@ -139,7 +139,13 @@ enum AnalyzeCommand {
             try writeFile(JUnitReportRenderer.render(report, failOnWarn: failOnWarn), to: path)
         }
         if let path = parser.value("--markdown") {
-            try writeFile(MarkdownReportRenderer.render(report), to: path)
+            let markdown = MarkdownReportRenderer.render(report)
+            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], summary == path {
+                // The step summary collects what every command of the step writes, so it is appended to.
+                try appendFile(markdown, to: path)
+            } else {
+                try writeFile(markdown, to: path)
+            }
         }
         if !parser.has("--no-annotations") && ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
             // The runner reads workflow commands from the log; keep standard output pure when it carries JSON.
@@ -250,6 +256,22 @@ enum AnalyzeCommand {
             throw UsageError(message: "\(flag) needs at least one value", command: "analyze")
         }
         return values
+    }
+
+    /// Appends `text` to the file at `path`, creating it if needed.
+    static func appendFile(_ text: String, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
+        }() else {
+            throw OutputError(path: path, reason: "the file cannot be opened for appending")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw OutputError(path: path, reason: "\(error)")
+        }
     }
 
     /// Writes `text` to `path`, or to standard output when the path is `-`.

@@ -11,11 +11,12 @@ public enum JUnitReportRenderer {
         let failures = cases.filter { $0.kind == .failure }.count
         let errors = cases.filter { $0.kind == .error }.count
         let skipped = cases.filter { $0.kind == .skipped }.count
-        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\""
+        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
 
+        // The widely used junit-10.xsd allows `skipped` on <testsuite> only.
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"graygate\" \(counts) time=\"0\">\n"
-        xml += "  <testsuite name=\"graygate analyze\" \(counts) time=\"0\">\n"
+        xml += "  <testsuite name=\"graygate analyze\" \(counts) skipped=\"\(skipped)\" time=\"0\">\n"
         xml += "    <properties>\n"
         xml += property("verdict", report.verdict.rawValue)
         xml += property("reason", report.reason)
