@@ -36,7 +36,7 @@ final class Diagnostics: AnalysisObserver {
     func finish(totalRejected: Int) {
         progress?.clear()
         let hidden = totalRejected - rejectedShown
-        if hidden > 0 {
+        if hidden > 0 && maxRejectedShown > 0 {
             Terminal.writeStderr("graygate: \(hidden) more rejected lines not shown; the report counts them by reason\n")
         }
     }

@@ -2,8 +2,10 @@ import Glibc
 
 /// A file or standard output written with `write(2)`.
 ///
-/// A file is written under a temporary name and renamed into place on close, so an interrupted run never
-/// leaves a partial log under the requested name.
+/// A regular file (or a new one) is written under a temporary name beside it and renamed into place on
+/// close, so an interrupted run never leaves a partial file under the requested name. Anything else that
+/// exists at the path (a symbolic link such as /dev/stdout, a device, a FIFO) is opened and written
+/// through, since renaming onto it would replace it.
 final class OutputFile {
     private let descriptor: Int32
     private let path: String?
@@ -17,8 +19,19 @@ final class OutputFile {
             temporaryPath = nil
             return
         }
-        let temporary = path + ".tmp-\(getpid())"
-        let opened = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var status = stat()
+        if lstat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+            let opened = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard opened >= 0 else {
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            }
+            descriptor = opened
+            temporaryPath = nil
+            return
+        }
+        // The process id alone repeats across containers (each pod's graygate may be process 1).
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let opened = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard opened >= 0 else {
             throw OutputError(path: path, reason: String(cString: strerror(errno)))
         }
@@ -52,8 +65,15 @@ final class OutputFile {
     }
 
     func close() throws {
-        guard let path, let temporaryPath else { return }
+        guard let path, path != "-" else { return }
         isClosed = true
+        guard let temporaryPath else {
+            // Written through to a device or FIFO; only the descriptor is left to close.
+            if Glibc.close(descriptor) != 0 {
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
+            }
+            return
+        }
         guard Glibc.close(descriptor) == 0, rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)

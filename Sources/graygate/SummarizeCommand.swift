@@ -56,7 +56,7 @@ enum SummarizeCommand {
         }
         let (analysis, showRejected) = try AnalyzeCommand.configuredAnalysis(parser, command: "summarize")
         let inputs = parser.positionals.isEmpty ? ["-"] : parser.positionals
-        if inputs.filter({ $0 == "-" }).count > 1 || (output == "-" && inputs.contains("-")) {
+        if inputs.filter({ $0 == "-" }).count > 1 {
             throw UsageError(message: "standard input ('-') can be read only once", command: "summarize")
         }
 

@@ -308,3 +308,31 @@ struct SummarizeCommandTests {
         #expect(result.stderr.contains("summarize needs --output FILE"))
     }
 }
+
+@Suite("Output files")
+struct OutputFileTests {
+    @Test("a symbolic link is written through, not replaced")
+    func symbolicLink() throws {
+        let target = CommandRunner.temporaryFile("link-target.json")
+        let link = CommandRunner.temporaryFile("report-link.json")
+        defer {
+            try? FileManager.default.removeItem(at: link)
+            try? FileManager.default.removeItem(at: target)
+        }
+        try Data().write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let result = try CommandRunner.run(["analyze", "-q", "--json", link.path, "fixtures/healthy.jsonl.gz"])
+        #expect(result.status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: link.path)
+        #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
+        #expect(try String(contentsOf: target, encoding: .utf8).contains("\"verdict\": \"pass\""))
+    }
+
+    @Test("summarize reads stdin and writes stdout")
+    func summarizeThroughPipes() throws {
+        let log = try Data(contentsOf: CommandRunner.fixtures.appendingPathComponent("healthy.jsonl.gz"))
+        let result = try CommandRunner.run(["summarize", "-o", "-"], stdin: log)
+        #expect(result.status == 0)
+        #expect(result.stdoutData.prefix(2) == Data([0x1F, 0x8B]))
+    }
+}
