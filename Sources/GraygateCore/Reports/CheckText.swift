@@ -1,6 +1,6 @@
 /// Short texts of a check's figures, shared by the text, Markdown and JUnit renderings.
 enum CheckText {
-    /// The effect as a person reads it: "+0.52 pp", "PSI 0.31", "p99 +12.3%".
+    /// Formats the effect as a person reads it: "+0.52 pp", "PSI 0.31", "p99 +12.3%".
     static func effect(_ check: CheckResult) -> String {
         guard let effect = check.effect else { return "—" }
         switch effect.name {
@@ -20,7 +20,7 @@ enum CheckText {
         }
     }
 
-    /// The confidence interval, or an em dash when the check has none.
+    /// Formats the confidence interval, or returns an em dash when the check has none.
     static func interval(_ check: CheckResult) -> String {
         guard let interval = check.confidenceInterval else { return "—" }
         if interval.unit == "proportion" {
@@ -30,18 +30,18 @@ enum CheckText {
         return prefix + "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
     }
 
-    /// The Holm-adjusted p-value, or the raw one for checks outside the Holm family.
+    /// Formats the Holm-adjusted p-value, or the raw one for checks outside the Holm family.
     static func pValue(_ check: CheckResult) -> String {
         check.adjustedPValue.map { NumberFormat.pValue($0, log10Value: check.adjustedLog10PValue) }
             ?? NumberFormat.pValue(check.pValue, log10Value: check.log10PValue)
     }
 
-    /// The sample sizes as "gray/normal", or an em dash for the input-quality check.
+    /// Formats the sample sizes as "gray/normal", or returns an em dash for the input-quality check.
     static func samples(_ check: CheckResult) -> String {
         check.kind == .inputQuality ? "—" : "\(check.samples.gray)/\(check.samples.normal)"
     }
 
-    /// Every figure of the check on one line, for CI messages.
+    /// Formats every figure of the check on one line, for CI messages.
     static func figures(_ check: CheckResult) -> String {
         var parts = ["verdict \(check.verdict.rawValue)", "effect \(effect(check))"]
         if check.confidenceInterval != nil { parts.append("95% CI \(interval(check))") }

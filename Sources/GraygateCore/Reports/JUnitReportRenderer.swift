@@ -1,8 +1,8 @@
 /// Renders a report as JUnit XML, one test case per check, for the test reporters of GitLab, Jenkins and
 /// GitHub Actions.
 ///
-/// A failed check is a `<failure>`; a failed validity check (traffic split, input quality) is an
-/// `<error>`, since the comparison itself could not be trusted; an inconclusive check is `<skipped>`. A warn
+/// A failed check is a `<failure>`. A failed validity check (traffic split, input quality) is an
+/// `<error>`, because the comparison itself could not be trusted. An inconclusive check is `<skipped>`. A warn
 /// passes, with its reason in `<system-out>`, unless `failOnWarn` makes it a failure as `--fail-on warn`
 /// does for the exit status. Every figure of a check is in the message, so a CI page shows the evidence.
 public enum JUnitReportRenderer {

@@ -6,6 +6,7 @@ public enum MarkdownReportRenderer {
         lines.append("")
         lines.append("> " + cell(report.reason))
         lines.append("")
+
         lines.append("| check | verdict | effect | 95% CI | p (Holm) | n gray/normal | reason |")
         lines.append("|---|---|---:|---|---:|---:|---|")
         for check in report.checks {
@@ -13,6 +14,7 @@ public enum MarkdownReportRenderer {
             lines.append("| \(name) | \(symbol(check.verdict)) \(check.verdict.rawValue) | \(cell(CheckText.effect(check))) | "
                 + "\(cell(CheckText.interval(check))) | \(CheckText.pValue(check)) | \(CheckText.samples(check)) | \(cell(check.reason)) |")
         }
+
         lines.append("")
         lines.append("<details><summary>Cohorts and input</summary>")
         lines.append("")
