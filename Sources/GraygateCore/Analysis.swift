@@ -61,17 +61,19 @@ public struct Analysis {
     ///     baseline period; the traffic split is then not checked, since the cohorts come from two periods.
     public func runMeasured(inputs: [String], summaries: [String] = [], baseline: String? = nil,
                             observer: (any AnalysisObserver)? = nil) throws -> (report: Report, statistics: PipelineStatistics) {
+        // Summaries are read first, so a summary made with other settings is rejected before a long read.
+        let shards = try summaries.map { try SummaryFile.read(path: $0, configuration: self.configuration).summary }
+        let stored = try baseline.map { try SummaryFile.read(path: $0, configuration: self.configuration).summary }
         var (summary, statistics) = inputs.isEmpty && !summaries.isEmpty
             ? (LogSummary(configuration: configuration), PipelineStatistics())
             : try summarize(inputs: inputs, observer: observer)
-        for path in summaries {
-            summary.merge(try SummaryFile.read(path: path, configuration: configuration).summary)
+        for shard in shards {
+            summary.merge(shard)
         }
 
         var configuration = self.configuration
         var notes: [String] = []
-        if let baseline {
-            let stored = try SummaryFile.read(path: baseline, configuration: configuration).summary
+        if let baseline, let stored {
             summary.replaceNormal(with: stored)
             configuration.checks.trafficSplit.expectedGrayShare = nil
             notes.append("The normal cohort is the stored baseline '\(baseline)' (\(stored.normal.requests) requests), "

@@ -55,9 +55,10 @@ enum AnalyzeCommand {
 
         EXIT STATUS:
           0  pass (or warn without --fail-on warn)    1  fail (or warn with --fail-on warn)
-          2  inconclusive: too few requests            3  invalid: broken traffic split or too many
-                                                          rejected lines
-          64 usage error    66 input not found    74 read or write error    78 invalid configuration
+          2  inconclusive: too few requests            3  invalid: broken traffic split, too many
+                                                          rejected lines or corrupt gzip input
+          64 usage error    65 unusable summary file    66 input not found    74 read or write error
+          78 invalid configuration
 
         EXAMPLES:
           graygate analyze fixtures/healthy.jsonl.gz
@@ -110,6 +111,16 @@ enum AnalyzeCommand {
             }
             failOnWarn = true
         }
+        // Each report needs its own destination: two on standard output, or two in one file, would mix.
+        let destinations = ["--json", "--junit", "--markdown"].compactMap { flag in parser.value(flag).map { (flag, $0) } }
+        if destinations.filter({ $0.1 == "-" }).count > 1 {
+            throw UsageError(message: "only one of --json, --junit and --markdown can write to standard output ('-')", command: "analyze")
+        }
+        if Set(destinations.map(\.1)).count < destinations.count {
+            throw UsageError(message: "--json, --junit and --markdown need different files", command: "analyze")
+        }
+        let stdoutTaken = destinations.contains { $0.1 == "-" }
+
         let (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
         let summaries = parser.allValues("--summary")
         let inputs = parser.positionals.isEmpty ? (summaries.isEmpty ? ["-"] : []) : parser.positionals
@@ -121,7 +132,7 @@ enum AnalyzeCommand {
         let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)
         let (report, statistics) = try analysis.runMeasured(inputs: inputs, summaries: summaries,
                                                             baseline: parser.value("--baseline"), observer: diagnostics)
-        diagnostics.finish(totalRejected: report.input.rejectedLines)
+        diagnostics.finish(totalRejected: statistics.rejectedLines)
         if parser.has("--stats") {
             Terminal.writeStderr(StatisticsText.render(statistics))
         }
@@ -148,15 +159,15 @@ enum AnalyzeCommand {
             }
         }
         if !parser.has("--no-annotations") && ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-            // The runner reads workflow commands from the log; keep standard output pure when it carries JSON.
+            // The runner reads workflow commands from the log; keep standard output pure when a report uses it.
             let annotations = GitHubAnnotationRenderer.render(report)
-            if jsonTarget == "-" {
+            if stdoutTaken {
                 Terminal.writeStderr(annotations)
             } else {
                 try Terminal.writeStdout(annotations)
             }
         }
-        if !parser.has("--quiet") && jsonTarget != "-" {
+        if !parser.has("--quiet") && !stdoutTaken {
             let renderer = TextReportRenderer(usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
             try Terminal.writeStdout(renderer.render(report))
         }

@@ -117,6 +117,14 @@ struct ConfigurationLoaderTests {
         #expect(found.map(\.message).contains { $0.contains("used twice") })
     }
 
+    @Test("nonsense status codes and no enabled check are problems")
+    func nonsenseSettings() {
+        let codes = problems(#"{"mapping": {"status": {"error_codes": [1200, -5, "600-1000"]}}}"#)
+        #expect(codes.map(\.path) == ["$.mapping.status.error_codes[0]", "$.mapping.status.error_codes[1]", "$.mapping.status.error_codes[2]"])
+        let disabled = problems(#"{"checks": {"latency": {"enabled": false}, "error_rate": {"enabled": false}, "numeric_drift": {"enabled": false}, "categorical_drift": {"enabled": false}}}"#)
+        #expect(disabled.map(\.path) == ["$.checks"])
+    }
+
     @Test("status ranges parse codes, ranges and classes")
     func statusRanges() {
         #expect(StatusRange.parse("5xx") == 500...599)

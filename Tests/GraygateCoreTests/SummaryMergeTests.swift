@@ -74,7 +74,7 @@ struct SummaryMergeTests {
         #expect(SummaryFile.fingerprint(other) != SummaryFile.fingerprint(Configuration()))
     }
 
-    @Test("damaged or foreign summaries are rejected", arguments: ["truncated", "not gzip", "edited"])
+    @Test("damaged or foreign summaries are rejected", arguments: ["truncated", "not gzip", "edited", "bucket total"])
     func damagedSummary(kind: String) throws {
         let summary = try Self.summarize(Array(Self.lines.prefix(500)), name: "damage-\(kind.replacingOccurrences(of: " ", with: "-"))")
         var data = try Data(contentsOf: URL(fileURLWithPath: summary))
@@ -88,7 +88,10 @@ struct SummaryMergeTests {
             var json = Data()
             let inflater = try GzipInflater(path: summary)
             try data.withUnsafeBytes { bytes in try inflater.inflate(bytes) { json.append(contentsOf: $0) } }
-            let edited = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"requests\":", with: "\"requests\":-5")
+            let text = String(decoding: json, as: UTF8.self)
+            let edited = kind == "edited"
+                ? text.replacingOccurrences(of: "\"requests\":", with: "\"requests\":-5")
+                : text.replacingOccurrences(of: "\"total\":", with: "\"total\":7")
             var compressed = Data()
             let writer = try GzipWriter(level: 1)
             try Data(edited.utf8).withUnsafeBytes { bytes in try writer.write(bytes) { compressed.append(contentsOf: $0) } }
@@ -113,5 +116,21 @@ struct SummaryMergeTests {
         #expect(report.cohort(.gray) == direct.cohort(.gray))
         #expect(report.notes.contains { $0.hasPrefix("The normal cohort is the stored baseline") })
         #expect(report.check("traffic_split") == nil)
+    }
+
+    @Test("sketch buckets off the grid are rejected")
+    func bucketsOffGrid() throws {
+        var sketch = NumericSketch(layout: SketchLayout(relativeAccuracy: 0.005))
+        for value in [1.0, 10, 100, 1000] { sketch.add(value) }
+        #expect(sketch.isConsistent())
+
+        // Move the positive store's first bucket past where exp() stays finite, as an edited file could.
+        let encoded = try JSONEncoder().encode(sketch)
+        var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        var positive = try #require(object["positive"] as? [String: Any])
+        positive["offset"] = 100_000
+        object["positive"] = positive
+        let edited = try JSONDecoder().decode(NumericSketch.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(!edited.isConsistent())
     }
 }

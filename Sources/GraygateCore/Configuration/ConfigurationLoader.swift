@@ -266,6 +266,11 @@ private struct ConfigurationReader {
             readDrift(drift, at: "\(at).categorical_drift", warnKey: "warn_js", failKey: "fail_js", into: &checks.categoricalDrift)
         }
 
+        if !checks.latency.isEnabled && !checks.errorRate.isEnabled && !checks.numericDrift.isEnabled
+            && !checks.categoricalDrift.isEnabled {
+            problem(at, "every check is disabled, so every run would be inconclusive; enable at least one")
+        }
+
         if let split = fields["traffic_split"],
            let entries = object(split, at: "\(at).traffic_split", keys: ["expected_gray_share", "alpha"]) {
             if let value = entries["expected_gray_share"] {
@@ -434,9 +439,15 @@ private struct ConfigurationReader {
             let itemPath = "\(path)[\(index)]"
             switch item {
             case .number:
-                if let code = integer(item, at: itemPath) { ranges.append(code...code) }
+                if let code = integer(item, at: itemPath) {
+                    if (100...999).contains(code) {
+                        ranges.append(code...code)
+                    } else {
+                        problem(itemPath, "status code \(code) is outside 100-999")
+                    }
+                }
             case .string(let text):
-                if let range = StatusRange.parse(text) {
+                if let range = StatusRange.parse(text), range.lowerBound >= 100, range.upperBound <= 999 {
                     ranges.append(range)
                 } else {
                     problem(itemPath, "invalid status range '\(text)'; use a code (503), a range (500-599) or a class (5xx)")

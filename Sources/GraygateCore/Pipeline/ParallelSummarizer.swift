@@ -26,6 +26,9 @@ public struct PipelineStatistics: Sendable, Equatable {
     /// Seconds each parser thread spent parsing, in worker order.
     public var parseSeconds: [Double] = []
     public var mergeSeconds = 0.0
+
+    /// Lines rejected among the logs read (not counting merged summaries).
+    public var rejectedLines = 0
     public var judgeSeconds = 0.0
 }
 
@@ -131,6 +134,7 @@ struct ParallelSummarizer {
         for example in summary.input.examples { observer?.rejected(example) }
 
         statistics.linesRead = summary.input.linesRead
+        statistics.rejectedLines = summary.input.rejectedLines
         statistics.readerWaitSeconds = queue.pushWaitSeconds
         statistics.parseSeconds = parsers.map(\.busySeconds)
         statistics.mergeSeconds = monotonicSeconds() - mergeStarted

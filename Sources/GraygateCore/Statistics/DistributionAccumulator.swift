@@ -139,9 +139,18 @@ extension DistributionAccumulator {
     /// merge with accumulators built from the same configuration.
     func isConsistent(with template: DistributionAccumulator) -> Bool {
         guard layout == template.layout, exactLimit == template.exactLimit, count >= 0 else { return false }
-        if isExact {
-            return exactValues.count == count && count <= exactLimit && exactValues.allSatisfy(\.isFinite)
+        if count > 0 {
+            // The mean must lie between the extremes, which also rules out an edited sum.
+            guard minimum.isFinite, maximum.isFinite, minimum <= maximum, let mean,
+                  mean >= minimum - 1e-9 * abs(minimum) - 1e-9, mean <= maximum + 1e-9 * abs(maximum) + 1e-9
+            else { return false }
         }
-        return exactValues.isEmpty && sketch.layout == layout && sketch.count == count
+        if isExact {
+            // The sketch is unused while exact, but must be empty, not a place for arbitrary data.
+            return exactValues.count == count && count <= exactLimit && sketch.count == 0 && sketch.isConsistent()
+                && exactValues.allSatisfy { $0.isFinite && $0 >= minimum && $0 <= maximum }
+        }
+        return exactValues.isEmpty && count > exactLimit && sketch.layout == layout && sketch.count == count
+            && sketch.isConsistent()
     }
 }

@@ -167,3 +167,24 @@ struct NumericSketch: Sendable, Equatable, Codable {
         return WeightedSample(sortedValues: values, counts: counts)
     }
 }
+
+extension NumericSketch {
+    /// Returns whether a decoded sketch has well-formed stores whose every bucket has a finite, ordered
+    /// representative on this layout's grid.
+    func isConsistent() -> Bool {
+        // exp overflows past e^709 and underflows to 0 below e^-745; keep every representative normal.
+        let logarithmicLimit = Int(700 / layout.logGamma)
+        let logarithmicRange = -logarithmicLimit...logarithmicLimit
+        let linearRange: ClosedRange<Int>
+        if let range = layout.linearRange {
+            linearRange = 0...Int(((range.upperBound - range.lowerBound) * layout.linearScale).rounded())
+        } else {
+            linearRange = 0...0
+        }
+        return zeroCount >= 0
+            && positive.isConsistent(indexRange: logarithmicRange)
+            && negative.isConsistent(indexRange: logarithmicRange)
+            && (layout.linearRange != nil || linear.total == 0)
+            && linear.isConsistent(indexRange: linearRange)
+    }
+}

@@ -87,8 +87,10 @@ public enum SummaryFile {
             let decoder = JSONDecoder()
             decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             envelope = try decoder.decode(Envelope.self, from: json)
+        } catch let error as DecodingError {
+            throw SummaryError(path: path, problem: "not a graygate summary: \(describe(error))")
         } catch {
-            throw SummaryError(path: path, problem: "not a graygate summary (\(error))")
+            throw SummaryError(path: path, problem: "not a graygate summary: \(error)")
         }
         guard envelope.format == format else {
             throw SummaryError(path: path, problem: "format '\(envelope.format)' is not '\(format)'")
@@ -99,12 +101,28 @@ public enum SummaryFile {
         let expected = fingerprint(configuration)
         guard envelope.fingerprint == expected else {
             throw SummaryError(path: path, problem: "it was made with other mapping or sketch settings (fingerprint "
-                + "\(envelope.fingerprint), this configuration \(expected)); summarize every shard with the same configuration")
+                + "\(envelope.fingerprint), this configuration \(expected)); summarize every shard and run analyze with the same "
+                + "configuration file and mapping flags")
         }
         guard envelope.summary.isConsistent(with: configuration) else {
             throw SummaryError(path: path, problem: "its accumulators are inconsistent with each other or with the configuration")
         }
         return (envelope.summary, envelope.inputs)
+    }
+
+    /// Describes a decoding error by the JSON path of the value at fault.
+    private static func describe(_ error: DecodingError) -> String {
+        let (path, detail): ([any CodingKey], String)
+        switch error {
+        case .dataCorrupted(let context): (path, detail) = (context.codingPath, context.debugDescription)
+        case .keyNotFound(let key, let context): (path, detail) = (context.codingPath + [key], "missing")
+        case .typeMismatch(_, let context): (path, detail) = (context.codingPath, "wrong type")
+        case .valueNotFound(_, let context): (path, detail) = (context.codingPath, "missing value")
+        @unknown default: return "\(error)"
+        }
+        let location = (["$"] + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }).joined()
+            .replacingOccurrences(of: ".[", with: "[")
+        return "\(location): \(detail)"
     }
 
     /// Inflates a gzip file into memory, refusing to grow past `maxBytes`, as a crafted file might.
