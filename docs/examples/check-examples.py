@@ -5,7 +5,8 @@ Runs the GitHub Actions steps "Run graygate" and "Apply the gate" and the GitLab
 and the Argo Job's command with /bin/sh, on the repository's fixtures with a built graygate. The log
 fetching and widening placeholders are replaced by local stand-ins, so nothing is sent over the network.
 
-Usage: python3 docs/examples/check-examples.py [PATH_TO_GRAYGATE]   (default: .build/debug/graygate)
+Usage: python3 docs/examples/check-examples.py [PATH_TO_GRAYGATE]
+       (default: .build/release/graygate if it exists, else .build/debug/graygate)
 Needs PyYAML (pip install pyyaml). Exits 1 when a check fails.
 """
 import os
@@ -148,7 +149,10 @@ def check_argo(environment):
 
 
 def main():
-    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/graygate"))
+    default = os.path.join(ROOT, ".build/release/graygate")
+    if not os.path.exists(default):
+        default = os.path.join(ROOT, ".build/debug/graygate")
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else default)
     if not os.access(binary, os.X_OK):
         sys.exit(f"graygate not found at {binary}; run 'swift build' or pass its path")
     # The examples call `graygate` by name, so put the binary first on PATH under that name.
