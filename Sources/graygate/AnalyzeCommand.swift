@@ -66,16 +66,9 @@ enum AnalyzeCommand {
           kubectl logs deploy/model | graygate analyze --expected-gray-share 0.1 -
         """
 
-    static let options: [ArgumentParser.Option] = [
+    /// The options that shape how logs are read, shared with `summarize`.
+    static let readingOptions: [ArgumentParser.Option] = [
         .init(names: ["--config", "-c"], takesValue: true),
-        .init(names: ["--json"], takesValue: true),
-        .init(names: ["--junit"], takesValue: true),
-        .init(names: ["--markdown"], takesValue: true),
-        .init(names: ["--no-annotations"], takesValue: false),
-        .init(names: ["--summary"], takesValue: true),
-        .init(names: ["--baseline"], takesValue: true),
-        .init(names: ["--fail-on"], takesValue: true),
-        .init(names: ["--expected-gray-share"], takesValue: true),
         .init(names: ["--cohort-path"], takesValue: true),
         .init(names: ["--gray"], takesValue: true),
         .init(names: ["--normal"], takesValue: true),
@@ -84,13 +77,24 @@ enum AnalyzeCommand {
         .init(names: ["--status-path"], takesValue: true),
         .init(names: ["--error-status"], takesValue: true),
         .init(names: ["--error-path"], takesValue: true),
-        .init(names: ["--alpha"], takesValue: true),
-        .init(names: ["--min-samples"], takesValue: true),
-        .init(names: ["--max-rejected-share"], takesValue: true),
         .init(names: ["--show-rejected"], takesValue: true),
         .init(names: ["--workers"], takesValue: true),
         .init(names: ["--stats"], takesValue: false),
         .init(names: ["--gzip-decoder"], takesValue: true),
+    ]
+
+    static let options: [ArgumentParser.Option] = readingOptions + [
+        .init(names: ["--json"], takesValue: true),
+        .init(names: ["--junit"], takesValue: true),
+        .init(names: ["--markdown"], takesValue: true),
+        .init(names: ["--no-annotations"], takesValue: false),
+        .init(names: ["--summary"], takesValue: true),
+        .init(names: ["--baseline"], takesValue: true),
+        .init(names: ["--fail-on"], takesValue: true),
+        .init(names: ["--expected-gray-share"], takesValue: true),
+        .init(names: ["--alpha"], takesValue: true),
+        .init(names: ["--min-samples"], takesValue: true),
+        .init(names: ["--max-rejected-share"], takesValue: true),
         .init(names: ["--quiet", "-q"], takesValue: false),
         .init(names: ["--no-color"], takesValue: false),
         .init(names: ["--help", "-h"], takesValue: false),

@@ -26,21 +26,8 @@ enum SummarizeCommand {
           -h, --help               Show this help.
         """
 
-    static let options: [ArgumentParser.Option] = [
+    static let options: [ArgumentParser.Option] = AnalyzeCommand.readingOptions + [
         .init(names: ["--output", "-o"], takesValue: true),
-        .init(names: ["--config", "-c"], takesValue: true),
-        .init(names: ["--cohort-path"], takesValue: true),
-        .init(names: ["--gray"], takesValue: true),
-        .init(names: ["--normal"], takesValue: true),
-        .init(names: ["--latency-path"], takesValue: true),
-        .init(names: ["--latency-unit"], takesValue: true),
-        .init(names: ["--status-path"], takesValue: true),
-        .init(names: ["--error-status"], takesValue: true),
-        .init(names: ["--error-path"], takesValue: true),
-        .init(names: ["--workers"], takesValue: true),
-        .init(names: ["--gzip-decoder"], takesValue: true),
-        .init(names: ["--show-rejected"], takesValue: true),
-        .init(names: ["--stats"], takesValue: false),
         .init(names: ["--help", "-h"], takesValue: false),
     ]
 
