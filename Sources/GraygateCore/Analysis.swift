@@ -84,6 +84,7 @@ public struct Analysis {
         var report = ReportBuilder.build(summary: summary, configuration: configuration,
                                          files: (inputs.isEmpty && !summaries.isEmpty ? [] : inputs) + summaries)
         report.notes += notes
+        report.baseline = baseline
         statistics.judgeSeconds = monotonicSeconds() - started
         return (report, statistics)
     }

@@ -295,6 +295,7 @@ struct DamagedInputTests {
         #expect(report.input.rejectedByReason == ["cut_by_damaged_input": 1])
         #expect(report.reason.hasSuffix("One input was damaged; see the notes."))
         #expect(report.notes.contains { $0.contains("ends inside a gzip member") })
+        #expect(GitHubAnnotationRenderer.render(report).hasPrefix("::warning title=graygate%3A damaged input::Truncated gzip stream"))
         #expect(report.input.isReconciled)
     }
 

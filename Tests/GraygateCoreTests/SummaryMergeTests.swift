@@ -116,6 +116,9 @@ struct SummaryMergeTests {
         #expect(report.cohort(.gray) == direct.cohort(.gray))
         #expect(report.notes.contains { $0.hasPrefix("The normal cohort is the stored baseline") })
         #expect(report.check("traffic_split") == nil)
+        #expect(report.baseline == baseline)
+        let normalRow = TextReportRenderer(usesColor: false).render(report).split(separator: "\n").first { $0.hasPrefix("normal ") }
+        #expect(normalRow?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first == "—")
     }
 
     @Test("sketch buckets off the grid are rejected")

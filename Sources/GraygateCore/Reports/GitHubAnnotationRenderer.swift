@@ -15,6 +15,10 @@ public enum GitHubAnnotationRenderer {
             }
             lines.append("::\(command) title=\(property("graygate \(check.id): \(check.verdict.rawValue)"))::\(data(check.reason))")
         }
+        // Damage that leaves the verdict standing (a truncated file) is still worth a look on the run page.
+        for damage in report.input.damage where damage.kind != .corrupt {
+            lines.append("::warning title=\(property("graygate: damaged input"))::\(data(damage.message))")
+        }
         if report.verdict == .invalid || lines.isEmpty && report.verdict != .pass {
             lines.append("::error title=\(property("graygate: \(report.verdict.rawValue)"))::\(data(report.reason))")
         }

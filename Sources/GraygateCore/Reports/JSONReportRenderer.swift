@@ -19,6 +19,7 @@ public enum JSONReportRenderer {
             ("cohorts", .object(report.cohorts.map { ($0.cohort.rawValue, cohort($0)) })),
             ("checks", .array(report.checks.map(check))),
             ("notes", .array(report.notes.map { .string($0) })),
+            ("baseline", .string(report.baseline)),
             ("settings", .object([
                 ("alpha", .number(report.settings.alpha)),
                 ("multiple_testing_correction", .string(report.settings.multipleTestingCorrection)),

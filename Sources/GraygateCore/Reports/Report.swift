@@ -23,6 +23,9 @@ public struct Report: Sendable, Equatable {
     /// Remarks on the input that change what the report covers, such as a mapped field that never appeared.
     public var notes: [String] = []
 
+    /// The stored summary whose normal cohort replaced this period's, if any.
+    public var baseline: String?
+
     public func cohort(_ cohort: Cohort) -> CohortReport? {
         cohorts.first { $0.cohort == cohort }
     }

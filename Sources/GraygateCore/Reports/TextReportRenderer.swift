@@ -36,7 +36,8 @@ public struct TextReportRenderer {
             rows.append([
                 cohort.cohort.rawValue,
                 String(cohort.requests),
-                total > 0 ? NumberFormat.percent(Double(cohort.requests) / Double(total)) : "—",
+                // Against a stored baseline the two cohorts come from different periods: a share means nothing.
+                total > 0 && report.baseline == nil ? NumberFormat.percent(Double(cohort.requests) / Double(total)) : "—",
                 String(cohort.errors),
                 NumberFormat.percent(cohort.errorRate),
                 NumberFormat.significant(latency.p50, digits: 4),
