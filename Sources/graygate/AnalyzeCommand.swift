@@ -127,7 +127,11 @@ enum AnalyzeCommand {
 
         let (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
         let summaries = parser.allValues("--summary")
-        let inputs = parser.positionals.isEmpty ? (summaries.isEmpty ? ["-"] : []) : parser.positionals
+        // With summaries and no log file, no log is read; with neither, the log comes from standard input.
+        var inputs = parser.positionals
+        if inputs.isEmpty && summaries.isEmpty {
+            inputs = ["-"]
+        }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw UsageError(message: "standard input ('-') can be read only once", command: "analyze")
         }

@@ -97,7 +97,7 @@ struct FixtureTests {
 
     @Test("rotated files read as one sample")
     func rotatedFilesOneSample() throws {
-        // The healthy fixture holds three gzip members; the same lines split over three files give one sample.
+        // The healthy fixture is three gzip members; the same lines split over three files give one sample.
         let whole = try Self.analyze("healthy.jsonl.gz")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("graygate-rotated-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

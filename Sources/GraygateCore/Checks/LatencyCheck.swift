@@ -85,7 +85,7 @@ enum LatencyCheck {
             "Hodges-Lehmann shift \(NumberFormat.signed(pending.result.details["hodges_lehmann_shift_ms"] ?? nil, unit: "ms")) "
                 + "[\(NumberFormat.significant(interval.lower)), \(NumberFormat.significant(interval.upper))] ms"
         } ?? "no shift estimate"
-        // The sentence leads with the effect that decided; when that is the shift, it is said once.
+        // The sentence leads with the effect that decided, and names the shift only once when that decided.
         let effectText: String
         if let worst, worst.name == "hodges_lehmann_shift_relative" {
             effectText = "\(shiftText), \(NumberFormat.signedPercent(worst.change)) of normal's median "

@@ -1,7 +1,7 @@
 /// Checks that decide whether the run can be trusted at all, rather than whether gray is worse.
 ///
 /// A broken traffic split (sample ratio mismatch) means the cohorts were not assigned as the rollout intends,
-/// so comparing them is unsound; too many rejected lines mean the figures rest on a biased part of the log.
+/// so comparing them is unsound. Too many rejected lines mean the figures rest on a biased part of the log.
 /// Either failure makes the run invalid. They stay outside the Holm family, because they guard the
 /// comparison rather than test the release.
 enum ValidityChecks {
