@@ -5,7 +5,7 @@ import Foundation
 /// Every method is called on the thread that called `Analysis.run`, never on a parser thread.
 public protocol AnalysisObserver: AnyObject {
     /// Called once reading ends for each rejected line kept as an example (`maxRejectedExamples`), in
-    /// input order; parser threads find them out of order, so they are reported after renumbering.
+    /// input order. Parser threads find them out of order, so they are reported after renumbering.
     func rejected(_ line: RejectedLine)
 
     /// Called when an input is damaged; the analysis goes on with the next input.
@@ -58,7 +58,7 @@ public struct Analysis {
     /// - Parameters:
     ///   - summaries: shard summary files (`.ggs`) merged with the logs read, as if their logs were read too.
     ///   - baseline: a summary whose normal cohort replaces this run's, to compare gray against a stored
-    ///     baseline period; the traffic split is then not checked, since the cohorts come from two periods.
+    ///     baseline period. The traffic split is then not checked, since the cohorts come from two periods.
     public func runMeasured(inputs: [String], summaries: [String] = [], baseline: String? = nil,
                             observer: (any AnalysisObserver)? = nil) throws -> (report: Report, statistics: PipelineStatistics) {
         // Summaries are read first, so a summary made with other settings is rejected before a long read.

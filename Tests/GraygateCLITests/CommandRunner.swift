@@ -15,7 +15,7 @@ enum CommandRunner {
 
     static let fixtures = packageRoot.appendingPathComponent("fixtures")
 
-    /// The executable in the build products folder, which also holds the test bundle.
+    /// The executable in the build products folder, which also contains the test bundle.
     static var executable: URL {
         var folder = Bundle.main.bundleURL
         while folder.path != "/" {

@@ -7,7 +7,7 @@ import Testing
 struct DistributionAccumulatorTests {
     private let layout = SketchLayout(relativeAccuracy: 0.005)
 
-    /// A deterministic lognormal-like sample: exp of a sum of uniforms from a linear congruential stream.
+    /// Returns a deterministic lognormal-like sample: exp of a sum of uniforms from a linear congruential stream.
     private func latencies(count: Int, seed: UInt64) -> [Double] {
         var state = seed
         return (0..<count).map { _ in

@@ -77,7 +77,7 @@ struct FixtureTests {
         #expect(report.input.isReconciled)
         #expect(report.input.rejectedExamples.map(\.line) == [6, 21, 33, 45, 57, 69, 81, 93, 105, 117])
 
-        // Python's json module rejects the byte order mark on line 1, which RFC 8259 lets a parser ignore;
+        // Python's json module rejects the byte order mark on line 1, which RFC 8259 lets a parser ignore.
         // graygate ignores it, so it accepts that one line more than the oracle.
         #expect(oracle.at("input.malformed").int == report.input.rejectedLines + 1)
         #expect(oracle.at("input.lines").int == report.input.linesRead)
@@ -138,8 +138,8 @@ enum FigureComparison {
             #expect(isClose(figures.latency.mean, latency["mean"].double, relative: 1e-12), sourceLocation: sourceLocation)
             #expect(figures.latency.min == latency["min"].double, sourceLocation: sourceLocation)
             #expect(figures.latency.max == latency["max"].double, sourceLocation: sourceLocation)
-            // Exact quantiles equal numpy's; sketched ones are within the relative accuracy of the value of
-            // rank ⌊p(n−1)⌋, which 1% also bounds against numpy's interpolation between neighbouring values.
+            // Exact quantiles equal numpy's. Sketched ones are within the relative accuracy of the value of
+            // rank ⌊p(n−1)⌋, so 1% also bounds them against numpy's interpolation between neighbouring values.
             let quantileTolerance = figures.latency.quantileMethod == "exact" ? 1e-9 : 0.01
             for quantile in LatencyQuantile.allCases {
                 #expect(isClose(figures.latency.quantile(quantile), latency.at("quantiles_linear.\(quantile.rawValue)").double,

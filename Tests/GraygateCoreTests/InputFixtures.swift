@@ -101,7 +101,7 @@ func readFrames(
     return results[0]
 }
 
-/// The kind of damage without its compressed offset, which differs between decoders that detect
+/// Returns the kind of damage without its compressed offset, which differs between decoders that detect
 /// corruption at different points of the same deflate block.
 private func damageKind(_ error: InputError) -> String {
     switch error {

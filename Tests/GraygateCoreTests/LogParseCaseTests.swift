@@ -80,7 +80,7 @@ struct LogParseCaseTests {
         #expect(gray.requests == expected.at("cohorts.gray.count").int)
         #expect(normal.requests == expected.at("cohorts.normal.count").int)
         #expect(gray.latency.count == expected.at("cohorts.gray.latency_ms.n").int)
-        // The oracle counts null and the quoted "12" together as missing; graygate tells them apart.
+        // The oracle counts null and the quoted "12" together as missing; graygate counts them apart.
         #expect(gray.latency.missing + gray.latency.invalid == expected.at("cohorts.gray.latency_ms.n_missing").int)
         #expect(gray.latency.invalid == 1)
         #expect(isClose(gray.latency.p50, expected.at("cohorts.gray.latency_ms.quantiles_linear.p50").double))

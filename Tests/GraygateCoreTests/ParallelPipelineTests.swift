@@ -37,12 +37,12 @@ struct ParallelPipelineTests {
         }
         try data.write(to: url)
 
-        let one = try Self.report([url.path], workers: 1, chunkSize: 1 << 20)
+        let single = try Self.report([url.path], workers: 1, chunkSize: 1 << 20)
         let three = try Self.report([url.path], workers: 3, chunkSize: 10_000)
-        #expect(one.cohort(.gray)?.latency.quantileMethod == "sketch")
-        #expect(one.cohorts == three.cohorts)
-        #expect(one.checks == three.checks)
-        #expect(one.verdict == three.verdict)
+        #expect(single.cohort(.gray)?.latency.quantileMethod == "sketch")
+        #expect(single.cohorts == three.cohorts)
+        #expect(single.checks == three.checks)
+        #expect(single.verdict == three.verdict)
     }
 
     @Test("overlong lines and damage keep their line numbers in chunks")

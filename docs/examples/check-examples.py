@@ -60,7 +60,7 @@ def read_outputs(path):
 def check_github(environment):
     with open(os.path.join(EXAMPLES, "github-actions.yml")) as handle:
         workflow = yaml.safe_load(handle)
-    # PyYAML reads the key `on` as the boolean true, as YAML 1.1 says. GitHub reads it as the string "on".
+    # PyYAML reads the key `on` as the boolean true, as YAML 1.1 specifies. GitHub reads it as the string "on".
     check("workflow_dispatch" in (workflow.get("on") or workflow.get(True)), "github: parses, triggered by workflow_dispatch")
     steps = {step["name"]: step for step in workflow["jobs"]["gate"]["steps"]}
     check(steps["Publish the JUnit report"]["with"]["fail-on-error"] is False, "github: the test report does not gate")

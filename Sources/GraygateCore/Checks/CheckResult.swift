@@ -79,7 +79,7 @@ public struct CheckResult: Sendable, Equatable {
 }
 
 extension CheckResult {
-    /// Records a test's statistic and p-value; log₁₀ p comes from the test where it stays finite past
+    /// Records a test's statistic and p-value. log₁₀ p comes from the test where it stays finite past
     /// underflow, else from the p-value while that is positive.
     mutating func recordTest(statistic: Double?, pValue: Double, log10PValue: Double? = nil) {
         self.statistic = statistic

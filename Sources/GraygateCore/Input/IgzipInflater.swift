@@ -4,7 +4,7 @@ import CISAL
 /// Inflates a gzip stream of one or more members with ISA-L's igzip, about four times faster than zlib.
 ///
 /// It follows `GzipInflater` step for step. Decoded bytes are passed on at once, and a finished member is
-/// followed by a reset for the next one; `GzipMembers` judges trailing garbage and truncation for both. igzip parses the gzip header and checks the CRC-32 and length of
+/// followed by a reset for the next one. `GzipMembers` judges trailing garbage and truncation for both. igzip parses the gzip header and checks the CRC-32 and length of
 /// each member itself when `crc_flag` is `ISAL_GZIP`.
 final class IgzipInflater {
     /// The decoder state, about 80 KB with its history and Huffman tables, kept on the heap.

@@ -210,11 +210,11 @@ private final class LineChunker {
 
             let target = buffer ?? pool.acquire()
             buffer = target
-            let taken = min(target.capacity - target.count, remaining.count)
-            UnsafeMutableRawBufferPointer(rebasing: target.storage[target.count..<(target.count + taken)])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: remaining[0..<taken]))
-            target.count += taken
-            remaining = UnsafeRawBufferPointer(rebasing: remaining[taken...])
+            let copied = min(target.capacity - target.count, remaining.count)
+            UnsafeMutableRawBufferPointer(rebasing: target.storage[target.count..<(target.count + copied)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: remaining[0..<copied]))
+            target.count += copied
+            remaining = UnsafeRawBufferPointer(rebasing: remaining[copied...])
             if target.count == target.capacity {
                 cutFullBuffer(target)
             }
