@@ -2,7 +2,10 @@ import Foundation
 
 /// Runs every check on a log summary, applies the Holm correction, and decides the overall verdict.
 enum Judge {
-    static func checks(for summary: LogSummary, configuration: Configuration) -> [CheckResult] {
+    /// - Parameter sequential: the evidence of earlier looks, which makes the latency and error-rate checks
+    ///   anytime-valid for `watch`; nil for the fixed-sample tests of `analyze`.
+    static func checks(for summary: LogSummary, configuration: Configuration,
+                       sequential: SequentialEvidence? = nil) -> [CheckResult] {
         let settings = configuration.checks
         let mapping = configuration.mapping
         var pending: [PendingCheck] = []
@@ -27,6 +30,12 @@ enum Judge {
                                                               normal: summary.normal, settings: settings) {
                     pending.append(check)
                 }
+            }
+        }
+
+        if let sequential {
+            for index in pending.indices {
+                sequential.apply(to: &pending[index], gray: summary.gray, normal: summary.normal, settings: settings)
             }
         }
 

@@ -38,6 +38,13 @@ public struct Mapping: Sendable, Equatable {
     /// Whether a JSON string that is wholly a number (`"182.5"`) is read as that number.
     public var numbersInStrings = true
 
+    /// The path of the request's timestamp: an RFC 3339 string or a number since the Unix epoch. It is read
+    /// only where log time matters, by `watch --window-clock log`. Nil to ignore it.
+    public var timestampPath: FieldPath? = FieldPath("ts")!
+
+    /// The unit of numeric timestamps.
+    public var timestampUnit = TimestampUnit.automatic
+
     /// Numeric model outputs and other numeric fields compared for drift.
     public var numericFields = [NumericField(name: "score", path: FieldPath("prediction.score")!, range: 0...1, resolution: 0.001)]
 

@@ -100,7 +100,8 @@ private struct ConfigurationReader {
 
     private mutating func readMapping(_ value: JSONDocument, into mapping: inout Mapping) {
         let at = "$.mapping"
-        let keys = ["cohort", "latency", "status", "error", "numbers_in_strings", "numeric_fields", "categorical_fields"]
+        let keys = ["cohort", "latency", "status", "error", "timestamp", "numbers_in_strings", "numeric_fields",
+                    "categorical_fields"]
         guard let fields = object(value, at: at, keys: keys) else { return }
 
         if let cohort = fields["cohort"], let entries = object(cohort, at: "\(at).cohort", keys: ["path", "gray", "normal"]) {
@@ -134,6 +135,19 @@ private struct ConfigurationReader {
         if let error = fields["error"], let entries = object(error, at: "\(at).error", keys: ["path"]) {
             if let path = entries["path"] {
                 mapping.errorPath = path == .null ? nil : fieldPath(path, at: "\(at).error.path")
+            }
+        }
+
+        if let timestamp = fields["timestamp"], let entries = object(timestamp, at: "\(at).timestamp", keys: ["path", "unit"]) {
+            if let path = entries["path"] {
+                mapping.timestampPath = path == .null ? nil : fieldPath(path, at: "\(at).timestamp.path")
+            }
+            if let unit = entries["unit"].flatMap({ string($0, at: "\(at).timestamp.unit") }) {
+                if let parsed = TimestampUnit(rawValue: unit) {
+                    mapping.timestampUnit = parsed
+                } else {
+                    problem("\(at).timestamp.unit", "unknown unit '\(unit)'; expected one of auto, s, ms, us, ns")
+                }
             }
         }
 

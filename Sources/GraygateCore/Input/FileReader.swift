@@ -8,7 +8,7 @@ final class FileReader {
     /// The size in bytes for a regular file, or `nil` for a pipe, terminal or standard input.
     let size: UInt64?
 
-    private let descriptor: Int32
+    let descriptor: Int32
     private let ownsDescriptor: Bool
 
     /// Opens `path` for reading; `-` means standard input.

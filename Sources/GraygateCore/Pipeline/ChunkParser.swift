@@ -56,16 +56,31 @@ struct ChunkParser {
                 summary.record(record, line: bytes)
             case .blank:
                 summary.input.countBlank()
-            case .invalid(let error) where error.kind == .notAnObject:
-                reject(chunk, number, .notAnObject, "the line is \(Self.describeTopLevelValue(bytes)), not an object")
             case .invalid(let error):
-                reject(chunk, number, .invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
+                let (reason, detail) = Self.rejection(of: bytes, error)
+                reject(chunk, number, reason, detail)
             }
         case .oversized(let number, let length):
-            reject(chunk, number, .lineTooLong, "\(length) bytes, over the limit of \(maxLineLength) (input.max_line_bytes)")
+            reject(chunk, number, .lineTooLong, Self.oversizedDetail(length: length, limit: maxLineLength))
         case .cut(let number, let length):
-            reject(chunk, number, .cutByDamage, "\(length) bytes before the damage")
+            reject(chunk, number, .cutByDamage, Self.cutDetail(length: length))
         }
+    }
+
+    /// The reason and detail of a line that is not a JSON object.
+    static func rejection(of line: UnsafeRawBufferPointer, _ error: JSONSyntaxError) -> (RejectionReason, String) {
+        if error.kind == .notAnObject {
+            return (.notAnObject, "the line is \(describeTopLevelValue(line)), not an object")
+        }
+        return (.invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
+    }
+
+    static func oversizedDetail(length: Int, limit: Int) -> String {
+        "\(length) bytes, over the limit of \(limit) (input.max_line_bytes)"
+    }
+
+    static func cutDetail(length: Int) -> String {
+        "\(length) bytes before the damage"
     }
 
     private mutating func reject(_ chunk: Chunk, _ number: Int, _ reason: RejectionReason, _ detail: String) {

@@ -50,6 +50,9 @@ struct Record {
     /// Latency in milliseconds.
     var latency = NumericReading.missing
 
+    /// Seconds since the Unix epoch, or nil when the timestamp is missing, unreadable or not read.
+    var timestamp: Double?
+
     /// One reading per configured numeric field, in configuration order.
     var numeric: [NumericReading]
 

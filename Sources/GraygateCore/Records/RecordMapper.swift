@@ -9,18 +9,21 @@ struct RecordMapper {
     private let latencySlot: Int
     private let statusSlot: Int?
     private let errorSlot: Int?
+    private let timestampSlot: Int?
     private let numericSlots: [Int]
     private let categoricalSlots: [Int]
     private let grayValues: [[UInt8]]
     private let normalValues: [[UInt8]]
 
-    init(mapping: Mapping) {
+    /// - Parameter readsTimestamp: whether to read the timestamp path; `analyze` has no use for it.
+    init(mapping: Mapping, readsTimestamp: Bool = false) {
         self.mapping = mapping
         var trie = PathTrie()
         cohortSlot = trie.insert(mapping.cohortPath)
         latencySlot = trie.insert(mapping.latencyPath)
         statusSlot = mapping.statusPath.map { trie.insert($0) }
         errorSlot = mapping.errorPath.map { trie.insert($0) }
+        timestampSlot = readsTimestamp ? mapping.timestampPath.map { trie.insert($0) } : nil
         numericSlots = mapping.numericFields.map { trie.insert($0.path) }
         categoricalSlots = mapping.categoricalFields.map { trie.insert($0.path) }
         grayValues = mapping.grayValues.map { Array($0.utf8) }
@@ -78,6 +81,10 @@ struct RecordMapper {
             } else {
                 record.latency = .invalid
             }
+        }
+
+        if let timestampSlot {
+            record.timestamp = timestamp(values[timestampSlot], base: base)
         }
 
         for (field, slot) in numericSlots.enumerated() {
@@ -151,6 +158,15 @@ struct RecordMapper {
         guard value.count == bytes.count else { return false }
         guard let base = bytes.baseAddress, !value.isEmpty else { return true }
         return value.withUnsafeBytes { memcmp($0.baseAddress!, base, value.count) == 0 }  // Safe: not empty.
+    }
+
+    /// Reads an RFC 3339 string or a number since the epoch (also inside a string) as seconds since the epoch.
+    private func timestamp(_ value: ScannedValue, base: UnsafeRawPointer) -> Double? {
+        if case .string(let span, false) = value,
+           let seconds = LogTimestamp.parseRFC3339(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
+            return seconds
+        }
+        return number(value, base: base).flatMap { LogTimestamp.seconds(sinceEpoch: $0, unit: mapping.timestampUnit) }
     }
 
     /// Reads a number, or a string that is wholly a number when `numbersInStrings` is on.

@@ -1,7 +1,8 @@
 /// Builds the report value from a log summary: per-cohort figures, the checks and the overall verdict.
 enum ReportBuilder {
-    static func build(summary: LogSummary, configuration: Configuration, files: [String]) -> Report {
-        let checks = Judge.checks(for: summary, configuration: configuration)
+    static func build(summary: LogSummary, configuration: Configuration, files: [String],
+                      sequential: SequentialEvidence? = nil) -> Report {
+        let checks = Judge.checks(for: summary, configuration: configuration, sequential: sequential)
         var (verdict, reason) = Judge.overall(checks)
         if let hint = cohortHint(summary, mapping: configuration.mapping) {
             reason += " " + hint

@@ -46,7 +46,7 @@ struct LogSimulator {
     private let errorFragments: [[UInt8]]
 
     private let startTimeMilliseconds: Int64
-    private var elapsedSeconds = 0.0
+    private(set) var elapsedSeconds = 0.0
     private var timestampWriter = UTCTimestampWriter()
 
     /// The number in the next request id, `req-<number>`, starting at 1.
