@@ -19,6 +19,9 @@ enum AnalyzeCommand {
                                        reporters (GitLab, Jenkins, GitHub).
               --markdown FILE          Write a Markdown summary to FILE, for a pull-request comment or
                                        $GITHUB_STEP_SUMMARY.
+              --prometheus FILE        Write Prometheus metrics (text format 0.0.4) to FILE, replaced
+                                       whole by a rename, for node_exporter's textfile collector (name
+                                       it *.prom there).
               --no-annotations         Do not print GitHub Actions annotations; they are printed when
                                        GITHUB_ACTIONS is true.
               --summary FILE           Merge a shard summary made by 'graygate summarize'; repeat for
@@ -87,6 +90,7 @@ enum AnalyzeCommand {
         .init(names: ["--json"], takesValue: true),
         .init(names: ["--junit"], takesValue: true),
         .init(names: ["--markdown"], takesValue: true),
+        .init(names: ["--prometheus"], takesValue: true),
         .init(names: ["--no-annotations"], takesValue: false),
         .init(names: ["--summary"], takesValue: true),
         .init(names: ["--baseline"], takesValue: true),
@@ -116,12 +120,12 @@ enum AnalyzeCommand {
             failOnWarn = true
         }
         // Each report needs its own destination: two on standard output, or two in one file, would mix.
-        let destinations = ["--json", "--junit", "--markdown"].compactMap { flag in parser.value(flag).map { (flag, $0) } }
+        let destinations = ["--json", "--junit", "--markdown", "--prometheus"].compactMap { flag in parser.value(flag).map { (flag, $0) } }
         if destinations.filter({ $0.1 == "-" }).count > 1 {
-            throw UsageError(message: "only one of --json, --junit and --markdown can write to standard output ('-')", command: "analyze")
+            throw UsageError(message: "only one of --json, --junit, --markdown and --prometheus can write to standard output ('-')", command: "analyze")
         }
         if Set(destinations.map(\.1)).count < destinations.count {
-            throw UsageError(message: "--json, --junit and --markdown need different files", command: "analyze")
+            throw UsageError(message: "--json, --junit, --markdown and --prometheus need different files", command: "analyze")
         }
         let stdoutTaken = destinations.contains { $0.1 == "-" }
 
@@ -165,6 +169,9 @@ enum AnalyzeCommand {
             } else {
                 try writeFile(markdown, to: path)
             }
+        }
+        if let path = parser.value("--prometheus") {
+            try writeFile(PrometheusRenderer.render(report), to: path)
         }
         if !parser.has("--no-annotations") && ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
             // The runner reads workflow commands from the log; keep standard output pure when a report uses it.

@@ -125,8 +125,8 @@ struct AnalyzeCommandTests {
         (["analyze", "--fail-on", "inconclusive"], "invalid value 'inconclusive' for --fail-on"),
         (["analyse"], "unknown command 'analyse'"),
         (["help", "simulat"], "unknown command 'simulat'"),
-        (["analyze", "--json", "-", "--junit", "-"], "only one of --json, --junit and --markdown can write to standard output"),
-        (["analyze", "--json", "/tmp/same", "--markdown", "/tmp/same"], "--json, --junit and --markdown need different files"),
+        (["analyze", "--json", "-", "--junit", "-"], "only one of --json, --junit, --markdown and --prometheus can write to standard output"),
+        (["analyze", "--json", "/tmp/same", "--markdown", "/tmp/same"], "--json, --junit, --markdown and --prometheus need different files"),
     ] as [([String], String)])
     func usageErrors(arguments: [String], message: String) throws {
         let result = try CommandRunner.run(arguments)

@@ -74,7 +74,8 @@ struct SummaryMergeTests {
         #expect(SummaryFile.fingerprint(other) != SummaryFile.fingerprint(Configuration()))
     }
 
-    @Test("damaged or foreign summaries are rejected", arguments: ["truncated", "not gzip", "edited", "bucket total"])
+    @Test("damaged or foreign summaries are rejected",
+          arguments: ["truncated", "not gzip", "edited", "bucket total", "histogram bounds", "version 1"])
     func damagedSummary(kind: String) throws {
         let summary = try Self.summarize(Array(Self.lines.prefix(500)), name: "damage-\(kind.replacingOccurrences(of: " ", with: "-"))")
         var data = try Data(contentsOf: URL(fileURLWithPath: summary))
@@ -89,9 +90,15 @@ struct SummaryMergeTests {
             let inflater = try GzipInflater(path: summary)
             try data.withUnsafeBytes { bytes in try inflater.inflate(bytes) { json.append(contentsOf: $0) } }
             let text = String(decoding: json, as: UTF8.self)
-            let edited = kind == "edited"
-                ? text.replacingOccurrences(of: "\"requests\":", with: "\"requests\":-5")
-                : text.replacingOccurrences(of: "\"total\":", with: "\"total\":7")
+            let edits = [
+                "edited": ("\"requests\":", "\"requests\":-5"),
+                "bucket total": ("\"total\":", "\"total\":7"),
+                "histogram bounds": ("\"upper_bounds_ms\":[5,", "\"upper_bounds_ms\":[4,"),
+                "version 1": ("\"version\":2", "\"version\":1"),
+            ]
+            let (target, replacement) = try #require(edits[kind])
+            #expect(text.contains(target), "the summary has no \(target), so this case edits nothing")
+            let edited = text.replacingOccurrences(of: target, with: replacement)
             var compressed = Data()
             let writer = try GzipWriter(level: 1)
             try Data(edited.utf8).withUnsafeBytes { bytes in try writer.write(bytes) { compressed.append(contentsOf: $0) } }

@@ -66,6 +66,7 @@ public enum JSONReportRenderer {
                 ("error_field_missing", .integer(cohort.errorFieldMissing)),
             ])),
             ("latency_ms", distribution(cohort.latency)),
+            ("latency_histogram", histogram(cohort.latencyHistogram)),
             ("numeric_fields", .object(cohort.numericFields.map { ($0.name, distribution($0)) })),
             ("categorical_fields", .object(cohort.categoricalFields.map { field in
                 (field.name, .object([
@@ -92,6 +93,17 @@ public enum JSONReportRenderer {
             ("p99", .number(distribution.p99)),
             ("quantile_method", .string(distribution.quantileMethod)),
             ("relative_accuracy", .number(distribution.relativeAccuracy)),
+        ])
+    }
+
+    /// Makes the `latency_histogram` object without the `+Inf` bucket, which equals `count`, because JSON has no
+    /// infinity.
+    private static func histogram(_ histogram: HistogramReport) -> JSONOutput {
+        .object([
+            ("upper_bounds_seconds", .array(histogram.upperBounds.map { .number($0) })),
+            ("cumulative_counts", .array(histogram.cumulativeCounts.map { .integer($0) })),
+            ("count", .integer(histogram.count)),
+            ("sum_seconds", .number(histogram.sum)),
         ])
     }
 

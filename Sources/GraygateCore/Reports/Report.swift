@@ -73,6 +73,9 @@ public struct CohortReport: Sendable, Equatable {
     public var errorFieldMissing: Int
 
     public var latency: DistributionReport
+
+    /// The latency counted at fixed bounds, in seconds, for Prometheus.
+    public var latencyHistogram: HistogramReport
     public var numericFields: [DistributionReport]
     public var categoricalFields: [CategoriesReport]
 }
@@ -103,6 +106,24 @@ public struct DistributionReport: Sendable, Equatable {
         case .p99: return p99
         }
     }
+}
+
+/// Latencies counted at fixed upper bounds, in seconds: a Prometheus histogram.
+///
+/// The bounds are the same in every run, so histograms of several runs or instances add up bucket by bucket.
+/// The implicit last bucket, `+Inf`, contains every value and equals `count`.
+public struct HistogramReport: Sendable, Equatable {
+    /// The finite upper bounds in seconds, ascending. A value equal to a bound counts in that bound's bucket.
+    public var upperBounds: [Double]
+
+    /// The number of values at or below each bound, so the counts never decrease.
+    public var cumulativeCounts: [Int]
+
+    /// The number of values, that is, requests with a valid latency.
+    public var count: Int
+
+    /// The sum of the values in seconds, or nil when it is not finite.
+    public var sum: Double?
 }
 
 /// A categorical field's counts in one cohort.

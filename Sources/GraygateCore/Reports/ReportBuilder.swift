@@ -93,6 +93,7 @@ enum ReportBuilder {
             errorFieldMissing: accumulator.errorFieldMissing,
             latency: distributionReport(name: "latency_ms", accumulator.latency, missing: accumulator.latencyMissing,
                                         invalid: accumulator.latencyInvalid),
+            latencyHistogram: histogramReport(accumulator.latencyHistogram, sumMilliseconds: accumulator.latency.sum.value),
             numericFields: zip(configuration.mapping.numericFields, accumulator.numeric).map { field, values in
                 distributionReport(name: field.name, values.distribution, missing: values.missing, invalid: values.invalid)
             },
@@ -113,6 +114,13 @@ enum ReportBuilder {
             p50: quantiles[0], p90: quantiles[1], p95: quantiles[2], p99: quantiles[3],
             quantileMethod: values.isExact ? "exact" : "sketch",
             relativeAccuracy: values.isExact ? nil : values.layout.relativeAccuracy)
+    }
+
+    private static func histogramReport(_ histogram: LatencyHistogram, sumMilliseconds: Double) -> HistogramReport {
+        let cumulative = histogram.cumulativeCounts
+        let sum = sumMilliseconds / 1000
+        return HistogramReport(upperBounds: LatencyHistogram.upperBoundsSeconds, cumulativeCounts: Array(cumulative.dropLast()),
+                               count: cumulative.last ?? 0, sum: sum.isFinite ? sum : nil)
     }
 
     /// Explains an empty cohort with the cohort values that were seen instead, the usual mapping mistake.

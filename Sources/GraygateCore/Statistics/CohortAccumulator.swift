@@ -12,6 +12,9 @@ struct CohortAccumulator: Sendable, Equatable, Codable {
 
     /// Latency in milliseconds of every request with a valid latency, errors included.
     private(set) var latency: DistributionAccumulator
+
+    /// The same latencies counted at fixed bounds, for the Prometheus histogram.
+    private(set) var latencyHistogram = LatencyHistogram()
     private(set) var latencyMissing = 0
     private(set) var latencyInvalid = 0
 
@@ -56,7 +59,9 @@ struct CohortAccumulator: Sendable, Equatable, Codable {
         if !record.hasErrorField { errorFieldMissing += 1 }
 
         switch record.latency {
-        case .value(let milliseconds): latency.record(milliseconds)
+        case .value(let milliseconds):
+            latency.record(milliseconds)
+            latencyHistogram.record(milliseconds)
         case .missing: latencyMissing += 1
         case .invalid: latencyInvalid += 1
         }
@@ -88,6 +93,7 @@ struct CohortAccumulator: Sendable, Equatable, Codable {
         statusInvalid += other.statusInvalid
         errorFieldMissing += other.errorFieldMissing
         latency.merge(other.latency)
+        latencyHistogram.merge(other.latencyHistogram)
         latencyMissing += other.latencyMissing
         latencyInvalid += other.latencyInvalid
         for index in numeric.indices {
@@ -110,7 +116,7 @@ extension CohortAccumulator {
         guard counts.allSatisfy({ $0 >= 0 }), errors <= requests,
               latency.count + latencyMissing + latencyInvalid == requests,
               statusMissing + statusInvalid <= requests, errorFieldMissing <= requests,
-              latency.isConsistent(with: template.latency),
+              latency.isConsistent(with: template.latency), latencyHistogram.isConsistent(count: latency.count),
               numeric.count == template.numeric.count, categorical.count == template.categorical.count
         else { return false }
         for (field, expected) in zip(numeric, template.numeric)

@@ -14,7 +14,7 @@ struct DistributionAccumulator: Sendable, Equatable, Codable {
     private(set) var minimum = Double.infinity
     private(set) var maximum = -Double.infinity
 
-    private var sum = FixedPointSum()
+    private(set) var sum = FixedPointSum()
 
     /// The exact values while `count <= exactLimit`; empty once sketched.
     private var exactValues: [Double] = []

@@ -10,7 +10,9 @@ import Foundation
 /// limit), and summaries with another fingerprint are rejected rather than merged wrongly.
 public enum SummaryFile {
     static let format = "graygate-summary"
-    static let version = 1
+    /// The format version, raised when the accumulators' encoding changes. Version 2 added the latency
+    /// histogram, which version 1 files cannot supply, so they are refused.
+    static let version = 2
 
     /// The largest file read, compressed or not; a summary of a few fields is a few megabytes.
     static let maxBytes = 256 << 20
