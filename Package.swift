@@ -66,7 +66,7 @@ let package = Package(
 
         .testTarget(
             name: "GraygateCoreTests",
-            dependencies: ["GraygateCore", "CZlib"],
+            dependencies: ["GraygateCore", "CZlib", "CMicroHTTPD"],
             swiftSettings: swiftSettings
         ),
 
