@@ -37,8 +37,8 @@ final class MetricsRequestHandler: @unchecked Sendable {
     /// data and once at the end of the request.
     ///
     /// A request with another method or with a body gets its error response on the first call, so its body
-    /// is never read: libmicrohttpd then closes the connection. Every other request is answered on the
-    /// second call, after the request has ended, so that libmicrohttpd can keep the connection alive; a
+    /// is never read: libmicrohttpd then closes the connection. Every other request gets its response on the
+    /// second call, after the request has ended, so that libmicrohttpd can keep the connection alive. A
     /// response queued on the first call makes it close the connection even for a GET without a body.
     func handle(
         connection: OpaquePointer, path: String, method: String,
