@@ -38,11 +38,19 @@ let package = Package(
             providers: [.apt(["libisal-dev"])]
         ),
 
+        // libmicrohttpd from the Debian package libmicrohttpd-dev: the HTTP server behind the Prometheus
+        // `/metrics` endpoint.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+
         // MARK: - Engine
 
         .target(
             name: "GraygateCore",
-            dependencies: ["CZlib"] + (hasISAL ? ["CISAL"] : []),
+            dependencies: ["CZlib", "CMicroHTTPD"] + (hasISAL ? ["CISAL"] : []),
             swiftSettings: swiftSettings
         ),
 
@@ -58,7 +66,7 @@ let package = Package(
 
         .testTarget(
             name: "GraygateCoreTests",
-            dependencies: ["GraygateCore", "CZlib"],
+            dependencies: ["GraygateCore", "CZlib", "CMicroHTTPD"],
             swiftSettings: swiftSettings
         ),
 
