@@ -112,22 +112,8 @@ enum AnalyzeCommand {
             return .pass
         }
 
-        var failOnWarn = false
-        if let level = parser.value("--fail-on") {
-            guard level == "warn" else {
-                throw UsageError(message: "invalid value '\(level)' for --fail-on: expected 'warn'", command: "analyze")
-            }
-            failOnWarn = true
-        }
-        // Each report needs its own destination: two on standard output, or two in one file, would mix.
-        let destinations = ["--json", "--junit", "--markdown", "--prometheus"].compactMap { flag in parser.value(flag).map { (flag, $0) } }
-        if destinations.filter({ $0.1 == "-" }).count > 1 {
-            throw UsageError(message: "only one of --json, --junit, --markdown and --prometheus can write to standard output ('-')", command: "analyze")
-        }
-        if Set(destinations.map(\.1)).count < destinations.count {
-            throw UsageError(message: "--json, --junit, --markdown and --prometheus need different files", command: "analyze")
-        }
-        let stdoutTaken = destinations.contains { $0.1 == "-" }
+        let failOnWarn = try ReportOutputs.failOnWarn(parser, command: "analyze")
+        let outputs = try ReportOutputs(parser, command: "analyze")
 
         let (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
         let summaries = parser.allValues("--summary")
@@ -149,51 +135,9 @@ enum AnalyzeCommand {
             Terminal.writeStderr(StatisticsText.render(statistics))
         }
 
-        let jsonTarget = parser.value("--json")
-        if let jsonTarget {
-            let json = JSONReportRenderer.render(report)
-            if jsonTarget == "-" {
-                try Terminal.writeStdout(json)
-            } else {
-                try writeFile(json, to: jsonTarget)
-            }
-        }
-        if let path = parser.value("--junit") {
-            try writeFile(JUnitReportRenderer.render(report, failOnWarn: failOnWarn), to: path)
-        }
-        if let path = parser.value("--markdown") {
-            let markdown = MarkdownReportRenderer.render(report)
-            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], summary == path {
-                // The step summary collects what every command of the step writes, so it is appended to.
-                try appendFile(markdown, to: path)
-            } else {
-                try writeFile(markdown, to: path)
-            }
-        }
-        if let path = parser.value("--prometheus") {
-            try writeFile(PrometheusRenderer.render(report), to: path)
-        }
-        if !parser.has("--no-annotations") && ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-            // The runner reads workflow commands from the log; keep standard output pure when a report uses it.
-            let annotations = GitHubAnnotationRenderer.render(report)
-            if stdoutTaken {
-                Terminal.writeStderr(annotations)
-            } else {
-                try Terminal.writeStdout(annotations)
-            }
-        }
-        if !parser.has("--quiet") && !stdoutTaken {
-            let renderer = TextReportRenderer(usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
-            try Terminal.writeStdout(renderer.render(report))
-        }
-
-        switch report.verdict {
-        case .pass: return .pass
-        case .warn: return failOnWarn ? .fail : .pass
-        case .fail: return .fail
-        case .inconclusive: return .inconclusive
-        case .invalid: return .invalid
-        }
+        try outputs.write(report, failOnWarn: failOnWarn, quiet: parser.has("--quiet"),
+                          usesColor: !parser.has("--no-color") && Terminal.stdoutWantsColor)
+        return ExitCode(verdict: report.verdict, failOnWarn: failOnWarn)
     }
 
     /// Builds the analysis from the configuration file and the flags that `analyze` and `summarize` share.
@@ -202,7 +146,7 @@ enum AnalyzeCommand {
         if let path = parser.value("--config") {
             configuration = try ConfigurationLoader.load(path: path)
         }
-        try applyFlags(parser, to: &configuration)
+        try applyFlags(parser, to: &configuration, command: command)
         let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5
 
         var analysis = Analysis(configuration: configuration)
@@ -220,47 +164,47 @@ enum AnalyzeCommand {
         return (analysis, showRejected)
     }
 
-    private static func applyFlags(_ parser: ArgumentParser, to configuration: inout Configuration) throws {
+    private static func applyFlags(_ parser: ArgumentParser, to configuration: inout Configuration, command: String) throws {
         var mapping = configuration.mapping
-        if let path = parser.value("--cohort-path") { mapping.cohortPath = try fieldPath(path, flag: "--cohort-path") }
-        if let values = parser.value("--gray") { mapping.grayValues = try valueList(values, flag: "--gray") }
-        if let values = parser.value("--normal") { mapping.normalValues = try valueList(values, flag: "--normal") }
+        if let path = parser.value("--cohort-path") { mapping.cohortPath = try fieldPath(path, flag: "--cohort-path", command: command) }
+        if let values = parser.value("--gray") { mapping.grayValues = try valueList(values, flag: "--gray", command: command) }
+        if let values = parser.value("--normal") { mapping.normalValues = try valueList(values, flag: "--normal", command: command) }
         if !Set(mapping.grayValues).isDisjoint(with: mapping.normalValues) {
-            throw UsageError(message: "a cohort value is listed for both gray and normal", command: "analyze")
+            throw UsageError(message: "a cohort value is listed for both gray and normal", command: command)
         }
-        if let path = parser.value("--latency-path") { mapping.latencyPath = try fieldPath(path, flag: "--latency-path") }
+        if let path = parser.value("--latency-path") { mapping.latencyPath = try fieldPath(path, flag: "--latency-path", command: command) }
         if let unit = parser.value("--latency-unit") {
             guard let parsed = LatencyUnit(rawValue: unit == "µs" ? "us" : unit) else {
-                throw UsageError(message: "invalid value '\(unit)' for --latency-unit: expected s, ms, us or ns", command: "analyze")
+                throw UsageError(message: "invalid value '\(unit)' for --latency-unit: expected s, ms, us or ns", command: command)
             }
             mapping.latencyUnit = parsed
         }
         if let path = parser.value("--status-path") {
-            mapping.statusPath = path == "none" ? nil : try fieldPath(path, flag: "--status-path")
+            mapping.statusPath = path == "none" ? nil : try fieldPath(path, flag: "--status-path", command: command)
         }
         if let codes = parser.value("--error-status") {
             mapping.errorStatuses = try codes.split(separator: ",").map { code in
                 guard let range = StatusRange.parse(String(code)) else {
-                    throw UsageError(message: "invalid status '\(code)' for --error-status: use codes, ranges or classes such as 5xx,429", command: "analyze")
+                    throw UsageError(message: "invalid status '\(code)' for --error-status: use codes, ranges or classes such as 5xx,429", command: command)
                 }
                 return range
             }
         }
         if let path = parser.value("--error-path") {
-            mapping.errorPath = path == "none" ? nil : try fieldPath(path, flag: "--error-path")
+            mapping.errorPath = path == "none" ? nil : try fieldPath(path, flag: "--error-path", command: command)
         }
         configuration.mapping = mapping
 
         var checks = configuration.checks
         if let share = try parser.double("--expected-gray-share") {
             guard share > 0 && share < 1 else {
-                throw UsageError(message: "invalid value '\(parser.value("--expected-gray-share") ?? "")' for --expected-gray-share: expected a share between 0 and 1, such as 0.1", command: "analyze")
+                throw UsageError(message: "invalid value '\(parser.value("--expected-gray-share") ?? "")' for --expected-gray-share: expected a share between 0 and 1, such as 0.1", command: command)
             }
             checks.trafficSplit.expectedGrayShare = share
         }
         if let alpha = try parser.double("--alpha") {
             guard alpha > 0 && alpha < 1 else {
-                throw UsageError(message: "invalid value '\(parser.value("--alpha") ?? "")' for --alpha: expected a level between 0 and 1, such as 0.05", command: "analyze")
+                throw UsageError(message: "invalid value '\(parser.value("--alpha") ?? "")' for --alpha: expected a level between 0 and 1, such as 0.05", command: command)
             }
             checks.alpha = alpha
         }
@@ -269,45 +213,18 @@ enum AnalyzeCommand {
         configuration.checks = checks
     }
 
-    private static func fieldPath(_ text: String, flag: String) throws -> FieldPath {
+    private static func fieldPath(_ text: String, flag: String, command: String) throws -> FieldPath {
         guard let path = FieldPath(text) else {
-            throw UsageError(message: "invalid field path '\(text)' for \(flag): use dotted keys such as prediction.score", command: "analyze")
+            throw UsageError(message: "invalid field path '\(text)' for \(flag): use dotted keys such as prediction.score", command: command)
         }
         return path
     }
 
-    private static func valueList(_ text: String, flag: String) throws -> [String] {
+    private static func valueList(_ text: String, flag: String, command: String) throws -> [String] {
         let values = text.split(separator: ",").map(String.init)
         guard !values.isEmpty else {
-            throw UsageError(message: "\(flag) needs at least one value", command: "analyze")
+            throw UsageError(message: "\(flag) needs at least one value", command: command)
         }
         return values
-    }
-
-    /// Appends `text` to the file at `path`, creating it if needed.
-    static func appendFile(_ text: String, to path: String) throws {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
-        }() else {
-            throw OutputError(path: path, reason: "the file cannot be opened for appending")
-        }
-        defer { try? handle.close() }
-        do {
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw OutputError(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Writes `text` to `path`, or to standard output when the path is `-`.
-    static func writeFile(_ text: String, to path: String) throws {
-        if path == "-" {
-            try Terminal.writeStdout(text)
-            return
-        }
-        let file = try OutputFile(path: path)
-        try file.write(text)
-        try file.close()
     }
 }

@@ -87,5 +87,8 @@ struct OutputError: Error, CustomStringConvertible {
     var path: String
     var reason: String
 
+    /// Whether the write failed because the reading end of a pipe was closed.
+    var isBrokenPipe: Bool { reason == String(cString: strerror(EPIPE)) }
+
     var description: String { "Cannot write '\(path)': \(reason)" }
 }

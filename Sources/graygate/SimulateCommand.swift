@@ -16,6 +16,9 @@ enum SimulateCommand {
               --seed N              Seed of the random stream (default: 1).
               --gray-share X        Share of requests in the gray cohort, 0 to 1 (default: 0.1).
               --rate R              Requests per second of log time, as 200 or 200/s (default: 200).
+              --realtime            Write each line when the wall clock reaches its time, with current
+                                    timestamps, as a live service would; without --requests, until
+                                    the reader goes away. For trying 'graygate watch'.
               --latency-median MS   Median latency of the normal cohort in milliseconds (default: 150).
               --latency-sigma X     Sigma of the lognormal latency (default: 0.5).
               --error-rate X        Error rate of the normal cohort, 0 to 1 (default: 0.01).
@@ -32,6 +35,7 @@ enum SimulateCommand {
         EXAMPLES:
           graygate simulate --requests 100000 --latency-shift 0.15 --gzip -o stage.jsonl.gz
           graygate simulate --rate 200/s --error-increase 0.03 | graygate analyze
+          graygate simulate --realtime --rate 200/s --latency-shift 0.3 | graygate watch --exit-on fail
         """
 
     static let options: [ArgumentParser.Option] = [
@@ -47,6 +51,7 @@ enum SimulateCommand {
         .init(names: ["--error-increase"], takesValue: true),
         .init(names: ["--drift"], takesValue: true),
         .init(names: ["--gzip"], takesValue: false),
+        .init(names: ["--realtime"], takesValue: false),
         .init(names: ["--gzip-members"], takesValue: true),
         .init(names: ["--help", "-h"], takesValue: false),
     ]
@@ -96,6 +101,20 @@ enum SimulateCommand {
         }
 
         let output = try OutputFile(path: parser.value("--output"))
+        if parser.has("--realtime") {
+            guard !gzip else {
+                throw UsageError(message: "--realtime writes plain lines; drop --gzip", command: "simulate")
+            }
+            do {
+                try simulateInRealTime(parameters, lineLimit: parser.has("--requests") ? parameters.requestCount : nil) { bytes in
+                    try output.write(bytes)
+                }
+                try output.close()
+            } catch let error as OutputError where error.isBrokenPipe {
+                // The reader is gone, as when `watch --exit-on fail` stops: the simulated service ends quietly.
+            }
+            return .pass
+        }
         try simulate(parameters, gzip: gzip, gzipMembers: members) { bytes in
             try output.write(bytes)
         }

@@ -9,6 +9,7 @@ let overview = """
 
     COMMANDS:
       analyze    Judge a rollout stage from its JSON-lines logs and print a verdict.
+      watch      Judge live logs as they arrive, with status lines, metrics and early exit.
       simulate   Write a deterministic synthetic log with an injected regression.
       summarize  Read one shard of logs into a summary file that merges with other shards.
       check-config
@@ -32,6 +33,8 @@ func runCommand(_ arguments: [String]) -> ExitCode {
         switch command {
         case "analyze":
             return try AnalyzeCommand.run(rest)
+        case "watch":
+            return try WatchCommand.run(rest)
         case "simulate":
             return try SimulateCommand.run(rest)
         case "check-config":
@@ -41,12 +44,13 @@ func runCommand(_ arguments: [String]) -> ExitCode {
         case "help", "--help", "-h":
             switch rest.first {
             case "analyze": try Terminal.writeStdout(AnalyzeCommand.help + "\n")
+            case "watch": try Terminal.writeStdout(WatchCommand.help + "\n")
             case "simulate": try Terminal.writeStdout(SimulateCommand.help + "\n")
             case "check-config": try Terminal.writeStdout(CheckConfigCommand.help + "\n")
             case "summarize": try Terminal.writeStdout(SummarizeCommand.help + "\n")
             case nil: try Terminal.writeStdout(overview + "\n")
             case let other?:
-                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, summarize, simulate, check-config, help and version", command: "")
+                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, watch, summarize, simulate, check-config, help and version", command: "")
             }
             return .pass
         case "version", "--version":
@@ -54,7 +58,7 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             try Terminal.writeStdout("graygate \(GraygateVersion.current)\ngzip decoders: \(decoders) (auto uses \(GzipDecoderChoice.automatic.resolved.rawValue))\n")
             return .pass
         default:
-            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, summarize, simulate, check-config, help and version", command: "")
+            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, watch, summarize, simulate, check-config, help and version", command: "")
         }
     } catch let error as UsageError {
         let helpHint = error.command.isEmpty ? "graygate --help" : "graygate \(error.command) --help"
@@ -70,6 +74,10 @@ func runCommand(_ arguments: [String]) -> ExitCode {
     } catch let error as SummaryError {
         Terminal.writeStderr("Error: \(error)\n")
         return .dataError
+    } catch let error as MetricsServerError {
+        // The address parsed, but the server could not listen on it: taken, not on this machine, or not allowed.
+        Terminal.writeStderr("Error: \(error)\n")
+        return .ioError
     } catch let error as OutputError {
         Terminal.writeStderr("Error: \(error)\n")
         return .ioError
