@@ -34,6 +34,10 @@ public struct Analysis {
     /// The gzip decoder for gzip inputs.
     public var gzipDecoder = GzipDecoderChoice.automatic
 
+    /// The cohort of every request of an input, by the input's position in `inputs`, for logs that name
+    /// no cohort (`--gray-log`, `--normal-log`); the cohort field of those inputs is not read.
+    public var inputCohorts: [Int: Cohort] = [:]
+
     /// The size of the chunks the input is cut into for the parser threads.
     var chunkSize = 512 << 10
 
@@ -103,6 +107,7 @@ public struct Analysis {
         summarizer.chunkSize = chunkSize
         summarizer.maxExamples = maxRejectedExamples
         summarizer.decoder = gzipDecoder
+        summarizer.inputCohorts = inputCohorts
         return try summarizer.summarize(inputs: inputs, observer: observer)
     }
 }

@@ -72,6 +72,9 @@ enum AnalyzeCommand {
     /// The options that shape how logs are read, shared with `summarize`.
     static let readingOptions: [ArgumentParser.Option] = [
         .init(names: ["--config", "-c"], takesValue: true),
+        .init(names: ["--preset"], takesValue: true),
+        .init(names: ["--gray-log"], takesValue: true),
+        .init(names: ["--normal-log"], takesValue: true),
         .init(names: ["--cohort-path"], takesValue: true),
         .init(names: ["--gray"], takesValue: true),
         .init(names: ["--normal"], takesValue: true),
@@ -115,16 +118,11 @@ enum AnalyzeCommand {
         let failOnWarn = try ReportOutputs.failOnWarn(parser, command: "analyze")
         let outputs = try ReportOutputs(parser, command: "analyze")
 
-        let (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
+        var (analysis, showRejected) = try configuredAnalysis(parser, command: "analyze")
         let summaries = parser.allValues("--summary")
         // With summaries and no log file, no log is read; with neither, the log comes from standard input.
-        var inputs = parser.positionals
-        if inputs.isEmpty && summaries.isEmpty {
-            inputs = ["-"]
-        }
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw UsageError(message: "standard input ('-') can be read only once", command: "analyze")
-        }
+        let inputs = try logInputs(parser, analysis: &analysis, readsStandardInputByDefault: summaries.isEmpty,
+                                   command: "analyze")
 
         let progress = Terminal.stderrIsTerminal ? ProgressDisplay(totalBytes: ProgressDisplay.totalSize(of: inputs)) : nil
         let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)
@@ -140,11 +138,43 @@ enum AnalyzeCommand {
         return ExitCode(verdict: report.verdict, failOnWarn: failOnWarn)
     }
 
+    /// Lists the logs to read: the inputs given, then the `--gray-log` and `--normal-log` files, whose
+    /// requests all take that cohort.
+    static func logInputs(_ parser: ArgumentParser, analysis: inout Analysis, readsStandardInputByDefault: Bool,
+                          command: String) throws -> [String] {
+        var inputs = parser.positionals
+        for (flag, cohort) in [("--gray-log", Cohort.gray), ("--normal-log", Cohort.normal)] {
+            for path in parser.allValues(flag) {
+                analysis.inputCohorts[inputs.count] = cohort
+                inputs.append(path)
+            }
+        }
+        if inputs.isEmpty && readsStandardInputByDefault {
+            inputs = ["-"]
+        }
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            throw UsageError(message: "standard input ('-') can be read only once", command: command)
+        }
+        return inputs
+    }
+
     /// Builds the analysis from the configuration file and the flags that `analyze` and `summarize` share.
     static func configuredAnalysis(_ parser: ArgumentParser, command: String) throws -> (analysis: Analysis, showRejected: Int) {
         var configuration = Configuration()
+        let presetName = parser.value("--preset")
+        if let presetName {
+            guard Preset.named(presetName) != nil else {
+                throw UsageError(message: "unknown preset '\(presetName)'; the presets are \(Preset.all.map(\.name).joined(separator: ", ")) "
+                                     + "('graygate presets' describes them)", command: command)
+            }
+            configuration = try ConfigurationLoader.preset(named: presetName)
+        }
         if let path = parser.value("--config") {
-            configuration = try ConfigurationLoader.load(path: path)
+            configuration = try ConfigurationLoader.load(path: path, over: configuration)
+            if let presetName, configuration.preset != presetName {
+                throw UsageError(message: "--preset \(presetName) differs from the preset '\(configuration.preset ?? "")' of \(path); give one",
+                                 command: command)
+            }
         }
         try applyFlags(parser, to: &configuration, command: command)
         let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5

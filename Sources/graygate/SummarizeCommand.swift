@@ -41,11 +41,9 @@ enum SummarizeCommand {
         guard let output = parser.value("--output") else {
             throw UsageError(message: "summarize needs --output FILE for the summary", command: "summarize")
         }
-        let (analysis, showRejected) = try AnalyzeCommand.configuredAnalysis(parser, command: "summarize")
-        let inputs = parser.positionals.isEmpty ? ["-"] : parser.positionals
-        if inputs.filter({ $0 == "-" }).count > 1 {
-            throw UsageError(message: "standard input ('-') can be read only once", command: "summarize")
-        }
+        var (analysis, showRejected) = try AnalyzeCommand.configuredAnalysis(parser, command: "summarize")
+        let inputs = try AnalyzeCommand.logInputs(parser, analysis: &analysis, readsStandardInputByDefault: true,
+                                                  command: "summarize")
 
         let progress = Terminal.stderrIsTerminal ? ProgressDisplay(totalBytes: ProgressDisplay.totalSize(of: inputs)) : nil
         let diagnostics = Diagnostics(maxRejectedShown: showRejected, progress: progress)

@@ -99,6 +99,10 @@ enum WatchCommand {
             throw UsageError(message: "--window-clock log needs a timestamp field; set mapping.timestamp.path", command: "watch")
         }
 
+        if parser.has("--gray-log") || parser.has("--normal-log") {
+            throw UsageError(message: "watch reads one input, so --gray-log and --normal-log do not apply; use them with analyze",
+                             command: "watch")
+        }
         let input = try openInput(parser)
         var sessionSettings = settings
         sessionSettings.gzipDecoder = analysis.gzipDecoder

@@ -12,6 +12,7 @@ let overview = """
       watch      Judge live logs as they arrive, with status lines, metrics and early exit.
       simulate   Write a deterministic synthetic log with an injected regression.
       summarize  Read one shard of logs into a summary file that merges with other shards.
+      presets    List the mappings shipped for Envoy/Istio, ingress-nginx, LiteLLM, TGI and others.
       check-config
                  Validate a configuration file and show what it sets.
       help       Show help for a command: graygate help analyze.
@@ -39,6 +40,8 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             return try SimulateCommand.run(rest)
         case "check-config":
             return try CheckConfigCommand.run(rest)
+        case "presets":
+            return try PresetsCommand.run(rest)
         case "summarize":
             return try SummarizeCommand.run(rest)
         case "help", "--help", "-h":
@@ -47,10 +50,11 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             case "watch": try Terminal.writeStdout(WatchCommand.help + "\n")
             case "simulate": try Terminal.writeStdout(SimulateCommand.help + "\n")
             case "check-config": try Terminal.writeStdout(CheckConfigCommand.help + "\n")
+            case "presets": try Terminal.writeStdout(PresetsCommand.help + "\n")
             case "summarize": try Terminal.writeStdout(SummarizeCommand.help + "\n")
             case nil: try Terminal.writeStdout(overview + "\n")
             case let other?:
-                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, watch, summarize, simulate, check-config, help and version", command: "")
+                throw UsageError(message: "unknown command '\(other)'; the commands are analyze, watch, summarize, simulate, presets, check-config, help and version", command: "")
             }
             return .pass
         case "version", "--version":
@@ -58,7 +62,7 @@ func runCommand(_ arguments: [String]) -> ExitCode {
             try Terminal.writeStdout("graygate \(GraygateVersion.current)\ngzip decoders: \(decoders) (auto uses \(GzipDecoderChoice.automatic.resolved.rawValue))\n")
             return .pass
         default:
-            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, watch, summarize, simulate, check-config, help and version", command: "")
+            throw UsageError(message: "unknown command '\(command)'; the commands are analyze, watch, summarize, simulate, presets, check-config, help and version", command: "")
         }
     } catch let error as UsageError {
         let helpHint = error.command.isEmpty ? "graygate --help" : "graygate \(error.command) --help"

@@ -2,6 +2,9 @@
 /// their thresholds, and input limits. Every value has a default, so no configuration file is needed for
 /// logs in the default shape.
 public struct Configuration: Sendable, Equatable {
+    /// The name of the preset this configuration started from, if any.
+    public var preset: String?
+
     public var mapping = Mapping()
     public var checks = CheckSettings()
     public var input = InputSettings()
@@ -11,6 +14,10 @@ public struct Configuration: Sendable, Equatable {
 
 /// The paths of the fields in a log line and the rules for reading their values.
 public struct Mapping: Sendable, Equatable {
+    /// The field that marks a line as a request, for logs that mix request lines with other messages;
+    /// nil counts every object line as a request.
+    public var requestFilter: RequestFilter?
+
     /// The path of the field that names the cohort.
     public var cohortPath = FieldPath("cohort")!
 
@@ -20,11 +27,30 @@ public struct Mapping: Sendable, Equatable {
     /// Values of the cohort field that mean the normal (baseline) cohort.
     public var normalValues = ["normal", "stable", "baseline", "control"]
 
+    /// Steps that turn the cohort field into the value matched, such as a part of Envoy's `upstream_cluster`.
+    public var cohortTransform: ValueTransform?
+
+    /// When set, presence alone decides: a non-empty cohort value means this cohort, and an empty or
+    /// missing one the other, as ingress-nginx fills `proxy_alternative_upstream_name` only for the canary.
+    public var cohortWhenNonEmpty: Cohort?
+
     /// The path of the request latency.
     public var latencyPath = FieldPath("latency_ms")!
 
-    /// The unit the latency is logged in; graygate reports milliseconds.
+    /// The unit the latency is logged in; graygate reports milliseconds. Strings with their own unit
+    /// (`"270.6ms"`, `"1.3s"`) are read in that unit.
     public var latencyUnit = LatencyUnit.milliseconds
+
+    /// Steps that turn the latency field into the value read.
+    public var latencyTransform: ValueTransform?
+
+    /// The separator of a latency written as a list to add up, as ingress-nginx writes one time per
+    /// upstream attempt (`"0.001, 0.219"`); nil reads a single number.
+    public var latencyListSeparator: String?
+
+    /// Two timestamps whose difference is the latency, for logs that record times rather than durations.
+    /// When set, it replaces `latencyPath`.
+    public var latencyInterval: TimestampInterval?
 
     /// The path of the HTTP or gRPC-mapped status code, or nil to ignore status codes.
     public var statusPath: FieldPath? = FieldPath("status")!
@@ -34,6 +60,12 @@ public struct Mapping: Sendable, Equatable {
 
     /// The path of an error field: any value but `null` and `false` marks an error. Nil to ignore it.
     public var errorPath: FieldPath? = FieldPath("error")!
+
+    /// Steps that turn the error field into the value read.
+    public var errorTransform: ValueTransform?
+
+    /// Values of the error field that do not mark an error, such as Envoy's `-` for no response flag.
+    public var nonErrorValues: [String] = []
 
     /// Whether a JSON string that is wholly a number (`"182.5"`) is read as that number.
     public var numbersInStrings = true
@@ -88,11 +120,38 @@ public struct NumericField: Sendable, Equatable {
     /// The width of the linear grid inside `range`; values logged with at most that many decimals are exact.
     public var resolution: Double?
 
+    /// Steps that turn the field into the value read, such as a prediction inside a JSON string.
+    public var transform: ValueTransform?
+
     public init(name: String, path: FieldPath, range: ClosedRange<Double>? = nil, resolution: Double? = nil) {
         self.name = name
         self.path = path
         self.range = range
         self.resolution = resolution
+    }
+}
+
+/// The field that tells request lines from other log lines.
+public struct RequestFilter: Sendable, Equatable {
+    public var path: FieldPath
+
+    /// The values that mark a request; empty means any value but `null`.
+    public var values: [String]
+
+    public init(path: FieldPath, values: [String] = []) {
+        self.path = path
+        self.values = values
+    }
+}
+
+/// Two timestamp fields whose difference is a duration: RFC 3339 strings or numbers in `Mapping.timestampUnit`.
+public struct TimestampInterval: Sendable, Equatable {
+    public var start: FieldPath
+    public var end: FieldPath
+
+    public init(start: FieldPath, end: FieldPath) {
+        self.start = start
+        self.end = end
     }
 }
 
@@ -103,6 +162,9 @@ public struct CategoricalField: Sendable, Equatable {
 
     /// The number of distinct values counted per cohort; later new values are counted together as other.
     public var maxCategories = 1000
+
+    /// Steps that turn the field into the value counted.
+    public var transform: ValueTransform?
 
     public init(name: String, path: FieldPath, maxCategories: Int = 1000) {
         self.name = name

@@ -5,10 +5,10 @@ import Foundation
 /// Keys are checked against the known ones, so a misspelt key is reported (with the closest known key)
 /// rather than silently ignored, which would leave a default in force that the user meant to change.
 public enum ConfigurationLoader {
-    /// Loads the configuration at `path`.
+    /// Loads the configuration at `path` over `base`, the defaults or a preset's configuration.
     ///
     /// - Throws: `ConfigurationError` listing every problem, or `InputError` when the file cannot be read.
-    public static func load(path: String) throws -> Configuration {
+    public static func load(path: String, over base: Configuration = Configuration()) throws -> Configuration {
         var isDirectory: ObjCBool = false
         let problem: String?
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -22,11 +22,25 @@ public enum ConfigurationLoader {
             let message = problem ?? "the file is not readable"
             throw ConfigurationError(source: path, problems: [ConfigurationError.Problem(path: "$", message: message)])
         }
-        return try parse(data, source: path)
+        return try parse(data, source: path, over: base)
     }
 
-    /// Parses configuration JSON from `data`; `source` names it in errors.
-    public static func parse(_ data: Data, source: String) throws -> Configuration {
+    /// Returns the configuration of the preset `name`.
+    ///
+    /// - Throws: `ConfigurationError` naming the known presets when there is none by that name.
+    public static func preset(named name: String) throws -> Configuration {
+        guard let preset = Preset.named(name) else {
+            let known = Preset.all.map(\.name).joined(separator: ", ")
+            throw ConfigurationError(source: "--preset", problems: [
+                ConfigurationError.Problem(path: "$", message: "unknown preset '\(name)'; the presets are \(known)")])
+        }
+        var configuration = try parse(Data(preset.configuration.utf8), source: "preset \(name)")
+        configuration.preset = name
+        return configuration
+    }
+
+    /// Parses configuration JSON from `data` over `base`; `source` names it in errors.
+    public static func parse(_ data: Data, source: String, over base: Configuration = Configuration()) throws -> Configuration {
         if let syntaxError = Self.syntaxError(in: data) {
             throw ConfigurationError(source: source, problems: [syntaxError])
         }
@@ -39,7 +53,7 @@ public enum ConfigurationLoader {
         }
 
         var reader = ConfigurationReader()
-        var configuration = Configuration()
+        var configuration = base
         reader.read(document, into: &configuration)
         if !reader.problems.isEmpty {
             throw ConfigurationError(source: source, problems: reader.problems)
@@ -86,9 +100,17 @@ private struct ConfigurationReader {
     var problems: [ConfigurationError.Problem] = []
 
     mutating func read(_ document: JSONDocument, into configuration: inout Configuration) {
-        guard let root = object(document, at: "$", keys: ["version", "mapping", "checks", "input"]) else { return }
+        guard let root = object(document, at: "$", keys: ["version", "preset", "mapping", "checks", "input"]) else { return }
         if let version = root["version"], let number = integer(version, at: "$.version"), number != 1 {
             problem("$.version", "unsupported version \(number); this graygate reads version 1")
+        }
+        // The preset comes first, so the keys of this file refine it.
+        if let name = root["preset"].flatMap({ string($0, at: "$.preset") }) {
+            if let preset = try? ConfigurationLoader.preset(named: name) {
+                configuration = preset
+            } else {
+                problem("$.preset", "unknown preset '\(name)'; the presets are \(Preset.all.map(\.name).joined(separator: ", "))")
+            }
         }
         if let mapping = root["mapping"] { readMapping(mapping, into: &configuration.mapping) }
         if let checks = root["checks"] { readChecks(checks, into: &configuration.checks) }
@@ -100,12 +122,31 @@ private struct ConfigurationReader {
 
     private mutating func readMapping(_ value: JSONDocument, into mapping: inout Mapping) {
         let at = "$.mapping"
-        let keys = ["cohort", "latency", "status", "error", "timestamp", "numbers_in_strings", "numeric_fields",
+        let keys = ["request", "cohort", "latency", "status", "error", "timestamp", "numbers_in_strings", "numeric_fields",
                     "categorical_fields"]
         guard let fields = object(value, at: at, keys: keys) else { return }
 
-        if let cohort = fields["cohort"], let entries = object(cohort, at: "\(at).cohort", keys: ["path", "gray", "normal"]) {
+        if let request = fields["request"] {
+            if request == .null {
+                mapping.requestFilter = nil
+            } else if let entries = object(request, at: "\(at).request", keys: ["path", "values"]),
+                      let path = required(entries, "path", at: "\(at).request").flatMap({ fieldPath($0, at: "\(at).request.path") }) {
+                let values = entries["values"].flatMap { strings($0, at: "\(at).request.values") } ?? []
+                mapping.requestFilter = RequestFilter(path: path, values: values)
+            }
+        }
+
+        if let cohort = fields["cohort"],
+           let entries = object(cohort, at: "\(at).cohort", keys: ["path", "gray", "normal", "non_empty", "json", "split", "regex", "group"]) {
             if let path = entries["path"].flatMap({ fieldPath($0, at: "\(at).cohort.path") }) { mapping.cohortPath = path }
+            mapping.cohortTransform = transform(entries, at: "\(at).cohort") ?? mapping.cohortTransform
+            if let value = entries["non_empty"].flatMap({ string($0, at: "\(at).cohort.non_empty") }) {
+                if let cohort = Cohort(rawValue: value) {
+                    mapping.cohortWhenNonEmpty = cohort
+                } else {
+                    problem("\(at).cohort.non_empty", "expected 'gray' or 'normal', got '\(value)'")
+                }
+            }
             if let gray = entries["gray"].flatMap({ strings($0, at: "\(at).cohort.gray") }) { mapping.grayValues = gray }
             if let normal = entries["normal"].flatMap({ strings($0, at: "\(at).cohort.normal") }) { mapping.normalValues = normal }
             let overlap = Set(mapping.grayValues).intersection(mapping.normalValues)
@@ -114,8 +155,27 @@ private struct ConfigurationReader {
             }
         }
 
-        if let latency = fields["latency"], let entries = object(latency, at: "\(at).latency", keys: ["path", "unit"]) {
+        if let latency = fields["latency"],
+           let entries = object(latency, at: "\(at).latency", keys: ["path", "unit", "list_separator", "start", "end", "json", "split", "regex", "group"]) {
             if let path = entries["path"].flatMap({ fieldPath($0, at: "\(at).latency.path") }) { mapping.latencyPath = path }
+            mapping.latencyTransform = transform(entries, at: "\(at).latency") ?? mapping.latencyTransform
+            if let separator = entries["list_separator"].flatMap({ string($0, at: "\(at).latency.list_separator") }) {
+                if separator.isEmpty {
+                    problem("\(at).latency.list_separator", "must not be empty")
+                } else {
+                    mapping.latencyListSeparator = separator
+                }
+            }
+            switch (entries["start"], entries["end"]) {
+            case (nil, nil):
+                break
+            case (let start?, let end?):
+                if let start = fieldPath(start, at: "\(at).latency.start"), let end = fieldPath(end, at: "\(at).latency.end") {
+                    mapping.latencyInterval = TimestampInterval(start: start, end: end)
+                }
+            default:
+                problem("\(at).latency", "give both start and end to measure latency between two timestamps")
+            }
             if let unit = entries["unit"].flatMap({ string($0, at: "\(at).latency.unit") }) {
                 if let parsed = LatencyUnit(rawValue: unit == "µs" ? "us" : unit) {
                     mapping.latencyUnit = parsed
@@ -132,7 +192,11 @@ private struct ConfigurationReader {
             if let codes = entries["error_codes"] { mapping.errorStatuses = statusRanges(codes, at: "\(at).status.error_codes") ?? mapping.errorStatuses }
         }
 
-        if let error = fields["error"], let entries = object(error, at: "\(at).error", keys: ["path"]) {
+        if let error = fields["error"], let entries = object(error, at: "\(at).error", keys: ["path", "not_errors", "json", "split", "regex", "group"]) {
+            mapping.errorTransform = transform(entries, at: "\(at).error") ?? mapping.errorTransform
+            if let values = entries["not_errors"].flatMap({ strings($0, at: "\(at).error.not_errors") }) {
+                mapping.nonErrorValues = values
+            }
             if let path = entries["path"] {
                 mapping.errorPath = path == .null ? nil : fieldPath(path, at: "\(at).error.path")
             }
@@ -169,11 +233,12 @@ private struct ConfigurationReader {
     }
 
     private mutating func numericField(_ value: JSONDocument, at path: String) -> NumericField? {
-        guard let entries = object(value, at: path, keys: ["name", "path", "range", "resolution"]) else { return nil }
+        guard let entries = object(value, at: path, keys: ["name", "path", "range", "resolution", "json", "split", "regex", "group"]) else { return nil }
         guard let name = required(entries, "name", at: path).flatMap({ string($0, at: "\(path).name") }),
               let fieldPath = required(entries, "path", at: path).flatMap({ fieldPath($0, at: "\(path).path") })
         else { return nil }
         var field = NumericField(name: name, path: fieldPath)
+        field.transform = transform(entries, at: path)
 
         if let range = entries["range"] {
             if let bounds = array(range, at: "\(path).range") {
@@ -201,11 +266,12 @@ private struct ConfigurationReader {
     }
 
     private mutating func categoricalField(_ value: JSONDocument, at path: String) -> CategoricalField? {
-        guard let entries = object(value, at: path, keys: ["name", "path", "max_categories"]) else { return nil }
+        guard let entries = object(value, at: path, keys: ["name", "path", "max_categories", "json", "split", "regex", "group"]) else { return nil }
         guard let name = required(entries, "name", at: path).flatMap({ string($0, at: "\(path).name") }),
               let fieldPath = required(entries, "path", at: path).flatMap({ fieldPath($0, at: "\(path).path") })
         else { return nil }
         var field = CategoricalField(name: name, path: fieldPath)
+        field.transform = transform(entries, at: path)
         if let limit = entries["max_categories"], let count = integer(limit, at: "\(path).max_categories") {
             if (1...100_000).contains(count) {
                 field.maxCategories = count
@@ -435,6 +501,47 @@ private struct ConfigurationReader {
             return nil
         }
         return number
+    }
+
+    /// Reads the keys of a `ValueTransform` from a field's entries; nil when the field has none.
+    ///
+    /// `json` is a path inside a string that holds JSON; `split` is `{"separator": "|", "index": 2}`;
+    /// `regex` is a pattern whose capture `group` (default 1, or 0 without groups) is the value.
+    private mutating func transform(_ entries: [String: JSONDocument], at path: String) -> ValueTransform? {
+        var transform = ValueTransform()
+        if let embedded = entries["json"] {
+            transform.embeddedPath = fieldPath(embedded, at: "\(path).json")
+        }
+        if entries["split"] != nil && entries["regex"] != nil {
+            problem(path, "give split or regex, not both")
+        }
+        if let split = entries["split"], let parts = object(split, at: "\(path).split", keys: ["separator", "index"]) {
+            let separator = required(parts, "separator", at: "\(path).split").flatMap { string($0, at: "\(path).split.separator") }
+            let index = required(parts, "index", at: "\(path).split").flatMap { integer($0, at: "\(path).split.index") }
+            if let separator, let index {
+                if separator.isEmpty {
+                    problem("\(path).split.separator", "must not be empty")
+                } else {
+                    transform.extraction = .split(separator: separator, index: index)
+                }
+            }
+        }
+        if let regex = entries["regex"], let pattern = string(regex, at: "\(path).regex") {
+            do {
+                let compiled = try NSRegularExpression(pattern: pattern)
+                let group = entries["group"].flatMap { integer($0, at: "\(path).group") } ?? min(1, compiled.numberOfCaptureGroups)
+                if (0...compiled.numberOfCaptureGroups).contains(group) {
+                    transform.extraction = .regex(pattern: pattern, group: group)
+                } else {
+                    problem("\(path).group", "the pattern has \(compiled.numberOfCaptureGroups) capture groups, so group \(group) does not exist")
+                }
+            } catch {
+                problem("\(path).regex", "invalid regular expression '\(pattern)'")
+            }
+        } else if entries["group"] != nil {
+            problem("\(path).group", "group needs regex")
+        }
+        return transform == ValueTransform() ? nil : transform
     }
 
     private mutating func fieldPath(_ value: JSONDocument, at path: String) -> FieldPath? {

@@ -12,6 +12,9 @@ struct ChunkParser {
     /// The number of lines in each chunk parsed, by chunk sequence number.
     private(set) var lineCounts: [Int: Int] = [:]
 
+    /// The cohort of every request of an input, by input position, for logs that name no cohort.
+    var inputCohorts: [Int: Cohort] = [:]
+
     /// Seconds spent parsing, for `--stats`.
     private(set) var busySeconds = 0.0
 
@@ -53,6 +56,9 @@ struct ChunkParser {
         case .line(let bytes, let number):
             switch mapper.read(bytes, into: &record) {
             case .object:
+                if let cohort = inputCohorts[chunk.inputIndex] {
+                    record.cohort = cohort
+                }
                 summary.record(record, line: bytes)
             case .blank:
                 summary.input.countBlank()

@@ -55,6 +55,9 @@ struct ParallelSummarizer {
     /// The gzip decoder for gzip inputs.
     var decoder = GzipDecoderChoice.automatic
 
+    /// The cohort of every request of an input, by input position, for logs that name no cohort.
+    var inputCohorts: [Int: Cohort] = [:]
+
     func summarize(inputs: [String], observer: (any AnalysisObserver)?) throws -> (LogSummary, PipelineStatistics) {
         let started = monotonicSeconds()
         let queue = ChunkQueue(capacity: 2 * workerCount)
@@ -67,8 +70,10 @@ struct ParallelSummarizer {
             group.enter()
             let configuration = self.configuration
             let maxExamples = self.maxExamples
+            let inputCohorts = self.inputCohorts
             let thread = Thread {
                 var parser = ChunkParser(configuration: configuration, paths: inputs, maxExamples: maxExamples)
+                parser.inputCohorts = inputCohorts
                 while let chunk = queue.pop() {
                     let lines = parser.parse(chunk)
                     if case .lines(let buffer) = chunk.content { pool.release(buffer) }

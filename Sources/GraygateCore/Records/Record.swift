@@ -36,6 +36,9 @@ struct Record {
     /// The cohort, or nil when the cohort value is not one of the configured values.
     var cohort: Cohort?
 
+    /// False for a line the request filter sets aside, such as a server's start-up message.
+    var isRequest = true
+
     /// The cohort field's value when it is not a configured one, for the unassigned tally.
     var unassignedValue = CategoryReading.missing
 

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Turns the scanned values of a line into a `Record` as the mapping defines.
@@ -14,6 +15,18 @@ struct RecordMapper {
     private let categoricalSlots: [Int]
     private let grayValues: [[UInt8]]
     private let normalValues: [[UInt8]]
+    private let nonErrorValues: [[UInt8]]
+    private let requestSlot: Int?
+    private let requestValues: [[UInt8]]
+    private let latencyStartSlot: Int?
+    private let latencyEndSlot: Int?
+
+    // The fields with a `ValueTransform`; nil takes the fast path that reads the line in place.
+    private var cohortResolver: FieldValueResolver?
+    private var latencyResolver: FieldValueResolver?
+    private var errorResolver: FieldValueResolver?
+    private var numericResolvers: [FieldValueResolver?]
+    private var categoricalResolvers: [FieldValueResolver?]
 
     /// - Parameter readsTimestamp: whether to read the timestamp path; `analyze` has no use for it.
     init(mapping: Mapping, readsTimestamp: Bool = false) {
@@ -26,8 +39,18 @@ struct RecordMapper {
         timestampSlot = readsTimestamp ? mapping.timestampPath.map { trie.insert($0) } : nil
         numericSlots = mapping.numericFields.map { trie.insert($0.path) }
         categoricalSlots = mapping.categoricalFields.map { trie.insert($0.path) }
+        requestSlot = mapping.requestFilter.map { trie.insert($0.path) }
+        requestValues = mapping.requestFilter?.values.map { Array($0.utf8) } ?? []
+        latencyStartSlot = mapping.latencyInterval.map { trie.insert($0.start) }
+        latencyEndSlot = mapping.latencyInterval.map { trie.insert($0.end) }
         grayValues = mapping.grayValues.map { Array($0.utf8) }
         normalValues = mapping.normalValues.map { Array($0.utf8) }
+        nonErrorValues = mapping.nonErrorValues.map { Array($0.utf8) }
+        cohortResolver = mapping.cohortTransform.map(FieldValueResolver.init)
+        latencyResolver = mapping.latencyTransform.map(FieldValueResolver.init)
+        errorResolver = mapping.errorTransform.map(FieldValueResolver.init)
+        numericResolvers = mapping.numericFields.map { $0.transform.map(FieldValueResolver.init) }
+        categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
         scanner = JSONFieldScanner(trie: trie)
     }
 
@@ -42,7 +65,16 @@ struct RecordMapper {
         let values = scanner.values
         let base = line.baseAddress!  // Safe: an object line is not empty.
 
-        assignCohort(values[cohortSlot], base: base, into: &record)
+        if let requestSlot {
+            record.isRequest = isRequest(FieldValueResolver.copy(values[requestSlot], from: line))
+            guard record.isRequest else { return outcome }
+        }
+
+        if cohortResolver != nil || mapping.cohortWhenNonEmpty != nil {
+            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line), into: &record)
+        } else {
+            assignCohort(values[cohortSlot], base: base, into: &record)
+        }
 
         record.isError = false
         record.status = .missing
@@ -61,25 +93,38 @@ struct RecordMapper {
         }
         record.hasErrorField = false
         if let errorSlot {
-            switch values[errorSlot] {
-            case .missing:
-                break
-            case .null, .bool(false):
-                record.hasErrorField = true
-            default:
-                record.hasErrorField = true
-                record.isError = true
+            if errorResolver != nil || !nonErrorValues.isEmpty {
+                readError(resolve(values[errorSlot], with: &errorResolver, line: line), into: &record)
+            } else {
+                switch values[errorSlot] {
+                case .missing:
+                    break
+                case .null, .bool(false):
+                    record.hasErrorField = true
+                default:
+                    record.hasErrorField = true
+                    record.isError = true
+                }
             }
         }
 
-        switch values[latencySlot] {
-        case .missing, .null:
-            record.latency = .missing
-        case let value:
-            if let latency = number(value, base: base), latency.isFinite, latency >= 0 {
-                record.latency = .value(latency * mapping.latencyUnit.millisecondsPerUnit)
-            } else {
-                record.latency = .invalid
+        if let latencyStartSlot, let latencyEndSlot {
+            record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
+        } else if latencyResolver != nil || mapping.latencyListSeparator != nil {
+            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line))
+        } else {
+            switch values[latencySlot] {
+            case .missing, .null:
+                record.latency = .missing
+            case let value:
+                if let latency = number(value, base: base), latency.isFinite, latency >= 0 {
+                    record.latency = .value(latency * mapping.latencyUnit.millisecondsPerUnit)
+                } else if case .string(let span, false) = value,
+                          let milliseconds = DurationText.milliseconds(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
+                    record.latency = .value(milliseconds)
+                } else {
+                    record.latency = .invalid
+                }
             }
         }
 
@@ -88,12 +133,19 @@ struct RecordMapper {
         }
 
         for (field, slot) in numericSlots.enumerated() {
+            if numericResolvers[field] != nil {
+                record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line))
+                continue
+            }
             switch values[slot] {
             case .missing, .null:
                 record.numeric[field] = .missing
             case let value:
                 if let number = number(value, base: base), number.isFinite {
                     record.numeric[field] = .value(number)
+                } else if case .string(let span, false) = value,
+                          let milliseconds = DurationText.milliseconds(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
+                    record.numeric[field] = .value(milliseconds)
                 } else {
                     record.numeric[field] = .invalid
                 }
@@ -101,7 +153,11 @@ struct RecordMapper {
         }
 
         for (field, slot) in categoricalSlots.enumerated() {
-            record.categorical[field] = category(values[slot], line: line)
+            if categoricalResolvers[field] != nil {
+                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line))
+            } else {
+                record.categorical[field] = category(values[slot], line: line)
+            }
         }
         return outcome
     }
@@ -199,6 +255,153 @@ struct RecordMapper {
             return .span(text)
         case .bool(let flag):
             return .decoded(Array((flag ? "true" : "false").utf8))
+        }
+    }
+
+    // MARK: - Transformed fields
+
+    private func resolve(_ value: ScannedValue, with resolver: inout FieldValueResolver?,
+                         line: UnsafeRawBufferPointer) -> ResolvedValue {
+        guard var current = resolver else { return FieldValueResolver.copy(value, from: line) }
+        let resolved = current.resolve(value, line: line)
+        resolver = current
+        return resolved
+    }
+
+    /// Returns the text a resolved value is matched by: strings unescaped, numbers and Booleans as written.
+    private static func text(of value: ResolvedValue) -> [UInt8]? {
+        switch value {
+        case .text(let bytes), .number(_, let bytes): return bytes
+        case .bool(let flag): return Array((flag ? "true" : "false").utf8)
+        case .missing, .null, .compound: return nil
+        }
+    }
+
+    private func assignCohort(resolved value: ResolvedValue, into record: inout Record) {
+        record.cohort = nil
+        record.unassignedValue = .missing
+        let text = Self.text(of: value)
+        if let present = mapping.cohortWhenNonEmpty {
+            // nginx writes `-` for an empty variable in its default escaping, so it counts as empty too.
+            let isEmpty = text.map { $0.isEmpty || $0 == [UInt8(ascii: "-")] } ?? true
+            let absent: Cohort = present == .gray ? .normal : .gray
+            record.cohort = isEmpty ? absent : present
+            return
+        }
+        guard let text else {
+            switch value {
+            case .null: record.unassignedValue = .decoded(Array("(null)".utf8))
+            case .compound: record.unassignedValue = .decoded(Array("(object or array)".utf8))
+            default: record.unassignedValue = .decoded(Array("(missing)".utf8))
+            }
+            return
+        }
+        if let matched = text.withUnsafeBytes({ cohort(matching: $0) }) {
+            record.cohort = matched
+        } else {
+            record.unassignedValue = .decoded(text)
+        }
+    }
+
+    private func isRequest(_ value: ResolvedValue) -> Bool {
+        switch value {
+        case .missing, .null: return false
+        default: return requestValues.isEmpty || Self.text(of: value).map(requestValues.contains) == true
+        }
+    }
+
+    private func readError(_ value: ResolvedValue, into record: inout Record) {
+        switch value {
+        case .missing:
+            return
+        case .null, .bool(false):
+            record.hasErrorField = true
+        default:
+            record.hasErrorField = true
+            if let text = Self.text(of: value), nonErrorValues.contains(text) { return }
+            record.isError = true
+        }
+    }
+
+    /// Reads a latency: a number in the configured unit, a duration with its own unit, or a list to add up.
+    private func latency(_ value: ResolvedValue) -> NumericReading {
+        switch value {
+        case .missing, .null:
+            return .missing
+        case .number(let number, _):
+            guard number.isFinite, number >= 0 else { return .invalid }
+            return .value(number * mapping.latencyUnit.millisecondsPerUnit)
+        case .text(let text):
+            if let separator = mapping.latencyListSeparator {
+                return latencyList(String(decoding: text, as: UTF8.self), separator: separator)
+            }
+            return latency(text: text)
+        case .bool, .compound:
+            return .invalid
+        }
+    }
+
+    private func latency(text: [UInt8]) -> NumericReading {
+        if let number = parsedNumber(text), number.isFinite, number >= 0 {
+            return .value(number * mapping.latencyUnit.millisecondsPerUnit)
+        }
+        if let milliseconds = text.withUnsafeBytes({ DurationText.milliseconds($0) }) {
+            return .value(milliseconds)
+        }
+        return .invalid
+    }
+
+    /// Adds the parts of `"0.001, 0.219"`; `-` and empty text are missing, as nginx writes for no upstream.
+    private func latencyList(_ text: String, separator: String) -> NumericReading {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed == "-" { return .missing }
+        var total = 0.0
+        for part in trimmed.components(separatedBy: separator) {
+            let item = part.trimmingCharacters(in: .whitespaces)
+            guard case .value(let milliseconds) = latency(text: Array(item.utf8)) else { return .invalid }
+            total += milliseconds
+        }
+        return .value(total)
+    }
+
+    /// Returns the time from one timestamp field to another, in milliseconds.
+    private func interval(from start: ScannedValue, to end: ScannedValue, base: UnsafeRawPointer) -> NumericReading {
+        if start == .missing || end == .missing || start == .null || end == .null { return .missing }
+        guard let startSeconds = timestamp(start, base: base), let endSeconds = timestamp(end, base: base),
+              endSeconds >= startSeconds
+        else { return .invalid }
+        return .value((endSeconds - startSeconds) * 1000)
+    }
+
+    private func numeric(_ value: ResolvedValue) -> NumericReading {
+        switch value {
+        case .missing, .null:
+            return .missing
+        case .number(let number, _):
+            return number.isFinite ? .value(number) : .invalid
+        case .text(let text):
+            if mapping.numbersInStrings, let number = parsedNumber(text), number.isFinite {
+                return .value(number)
+            }
+            return text.withUnsafeBytes { DurationText.milliseconds($0) }.map { .value($0) } ?? .invalid
+        case .bool, .compound:
+            return .invalid
+        }
+    }
+
+    private func category(_ value: ResolvedValue) -> CategoryReading {
+        guard let text = Self.text(of: value) else { return .missing }
+        return .decoded(text)
+    }
+
+    /// Parses text that is wholly a JSON number.
+    private func parsedNumber(_ text: [UInt8]) -> Double? {
+        guard let first = text.first, first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        else { return nil }
+        return text.withUnsafeBufferPointer { buffer -> Double? in
+            var reader = Reader(base: buffer.baseAddress!, count: buffer.count)  // Safe: not empty.
+            guard let number = try? reader.scanNumber(), reader.isAtEnd else { return nil }
+            return number
         }
     }
 }

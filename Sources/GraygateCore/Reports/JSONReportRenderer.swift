@@ -48,6 +48,7 @@ public enum JSONReportRenderer {
             })),
             ("unassigned_lines", .integer(input.unassignedLines)),
             ("unassigned_by_value", counts(input.unassignedByValue)),
+            ("non_request_lines", .integer(input.nonRequestLines)),
             ("damage", .array(input.damage.map { damage in
                 .object([("file", .string(damage.path)), ("kind", .string(damage.kind.rawValue)),
                          ("message", .string(damage.message))])

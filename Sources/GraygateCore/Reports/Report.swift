@@ -54,6 +54,9 @@ public struct InputReport: Sendable, Equatable {
     /// Accepted lines whose cohort value matched neither cohort, by that value.
     public var unassignedByValue: [String: Int]
     public var unassignedLines: Int
+
+    /// Accepted lines that the request filter set aside as not requests.
+    public var nonRequestLines = 0
     public var damage: [InputDamage]
 
     /// A Boolean value that indicates whether every line read is accounted for exactly once.

@@ -29,6 +29,7 @@ enum ReportBuilder {
                 unassignedByValue: Dictionary(input.unassigned.counts().map { ($0.value, $0.count) }, uniquingKeysWith: +)
                     .merging(input.unassigned.otherCount > 0 ? ["(other)": input.unassigned.otherCount] : [:], uniquingKeysWith: +),
                 unassignedLines: input.unassigned.total,
+                nonRequestLines: input.nonRequestLines,
                 damage: input.damage),
             cohorts: Cohort.allCases.map { cohortReport($0, summary[$0], configuration: configuration) },
             traffic: TrafficReport(

@@ -89,7 +89,8 @@ public struct TextReportRenderer {
         let files = input.files.count == 1 ? "1 input" : "\(input.files.count) inputs"
         lines.append("Input: \(files), \(input.linesRead) lines read = \(input.acceptedLines) accepted + "
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
-            + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "") + ".")
+            + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "")
+            + (input.nonRequestLines > 0 ? "; \(plural(input.nonRequestLines, "accepted line")) not a request" : "") + ".")
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")

@@ -70,6 +70,9 @@ struct InputAccounting: Sendable, Equatable, Codable {
     private(set) var linesRead = 0
     private(set) var blankLines = 0
     private(set) var acceptedLines = 0
+
+    /// Accepted lines that the request filter set aside as not requests.
+    private(set) var nonRequestLines = 0
     private(set) var rejectedByReason: [RejectionReason: Int] = [:]
 
     /// The first rejected lines in input order, at most `maxExamples` of them.
@@ -98,6 +101,10 @@ struct InputAccounting: Sendable, Equatable, Codable {
         acceptedLines += 1
     }
 
+    mutating func countNonRequest() {
+        nonRequestLines += 1
+    }
+
     mutating func countUnassigned(_ value: UnsafeRawBufferPointer) {
         unassigned.record(value)
     }
@@ -119,6 +126,7 @@ struct InputAccounting: Sendable, Equatable, Codable {
         linesRead += other.linesRead
         blankLines += other.blankLines
         acceptedLines += other.acceptedLines
+        nonRequestLines += other.nonRequestLines
         bytesRead += other.bytesRead
         for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
         examples = Array((examples + other.examples)

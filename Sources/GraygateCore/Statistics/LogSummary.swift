@@ -19,6 +19,10 @@ struct LogSummary: Sendable, Equatable, Codable {
     /// Records an accepted line's record.
     mutating func record(_ record: Record, line: UnsafeRawBufferPointer) {
         input.countAccepted()
+        guard record.isRequest else {
+            input.countNonRequest()
+            return
+        }
         switch record.cohort {
         case .gray:
             gray.record(record, line: line)

@@ -26,14 +26,19 @@ public enum SummaryFile {
             "status=\(mapping.statusPath?.description ?? "-")|\(mapping.errorStatuses.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))",
             "error=\(mapping.errorPath?.description ?? "-")",
             "strings=\(mapping.numbersInStrings)",
+            "shape=\(String(describing: mapping.requestFilter))|\(String(describing: mapping.cohortTransform))|"
+                + "\(mapping.cohortWhenNonEmpty?.rawValue ?? "-")|\(String(describing: mapping.latencyTransform))|"
+                + "\(mapping.latencyListSeparator ?? "-")|\(String(describing: mapping.latencyInterval))|"
+                + "\(String(describing: mapping.errorTransform))|\(mapping.nonErrorValues.joined(separator: ","))|"
+                + "\(mapping.timestampUnit.rawValue)",
             "exact=\(configuration.input.exactSampleLimit)",
             "accuracy=\(configuration.input.sketchRelativeAccuracy)",
         ]
         for field in mapping.numericFields {
-            parts.append("numeric=\(field.name)|\(field.path)|\(field.range.map { "\($0.lowerBound)..\($0.upperBound)" } ?? "-")|\(field.resolution.map { "\($0)" } ?? "-")")
+            parts.append("numeric=\(field.name)|\(field.path)|\(field.range.map { "\($0.lowerBound)..\($0.upperBound)" } ?? "-")|\(field.resolution.map { "\($0)" } ?? "-")|\(String(describing: field.transform))")
         }
         for field in mapping.categoricalFields {
-            parts.append("categorical=\(field.name)|\(field.path)|\(field.maxCategories)")
+            parts.append("categorical=\(field.name)|\(field.path)|\(field.maxCategories)|\(String(describing: field.transform))")
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in parts.joined(separator: "\n").utf8 {
