@@ -165,7 +165,13 @@ final class SequentialEvidence {
         pending.result = result
 
         let explain = pending.explain
-        pending.explain = { outcome, pText in explain(outcome, "always-valid " + pText) }
+        pending.explain = { outcome, pText, final in
+            let sentence = explain(outcome, "always-valid " + pText, final)
+            // The latency sentence describes the Hodges-Lehmann shift, so the interval judged is added to it.
+            guard final.kind == .latency, let interval = final.confidenceInterval else { return sentence }
+            return sentence + " Geometric-mean latency change \(NumberFormat.signedPercent(final.details[name] ?? nil)), "
+                + "confidence sequence [\(NumberFormat.signedPercent(interval.lower)), \(NumberFormat.signedPercent(interval.upper))]."
+        }
     }
 
     private func update(confidentPass: Bool, id: String) {
