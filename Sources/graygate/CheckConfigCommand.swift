@@ -40,6 +40,8 @@ enum CheckConfigCommand {
         let statuses = mapping.errorStatuses.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
         lines.append("  errors: status at \(mapping.statusPath.map { "'\($0)'" } ?? "none") in \(statuses.joined(separator: ", ")); "
             + "error field \(mapping.errorPath.map { "'\($0)'" } ?? "none")")
+        lines.append("  timestamp: \(mapping.timestampPath.map { "'\($0)'" } ?? "none") (numbers in \(mapping.timestampUnit.rawValue)), "
+            + "read by watch --window-clock log")
         for field in mapping.numericFields {
             lines.append("  numeric field '\(field.name)': '\(field.path)'")
         }

@@ -10,7 +10,7 @@ enum DurationArgument {
             break
         }
         guard let value = Double(number), value.isFinite, value > 0 else {
-            throw UsageError(message: "invalid duration '\(text)' for \(flag): use a positive number with ms, s, m or h, such as 10s or 15m",
+            throw UsageError(message: "invalid duration '\(text)' for \(flag): use a positive number of seconds, or one with ms, s, m or h, such as 10s or 15m",
                              command: command)
         }
         return value * scale

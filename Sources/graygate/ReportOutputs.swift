@@ -29,6 +29,35 @@ struct ReportOutputs {
         showsAnnotations = !parser.has("--no-annotations")
     }
 
+    /// Checks that every report file can be created, before a long run makes the report.
+    func checkDestinations() throws {
+        for path in [json, junit, markdown, prometheus].compactMap({ $0 }) where path != "-" {
+            try Self.checkDestination(path)
+        }
+    }
+
+    /// Checks that `path` can be written: its folder exists and is writable, and it is not a folder.
+    static func checkDestination(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw OutputError(path: path, reason: "it is a directory")
+            }
+            guard FileManager.default.isWritableFile(atPath: path) else {
+                throw OutputError(path: path, reason: "the file is not writable")
+            }
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let parent = folder.isEmpty ? "." : folder
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutputError(path: path, reason: "the folder '\(parent)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: parent) else {
+            throw OutputError(path: path, reason: "the folder '\(parent)' is not writable")
+        }
+    }
+
     /// Reads `--fail-on`, whose only level is `warn`.
     static func failOnWarn(_ parser: ArgumentParser, command: String) throws -> Bool {
         guard let level = parser.value("--fail-on") else { return false }

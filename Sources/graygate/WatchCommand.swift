@@ -51,7 +51,8 @@ enum WatchCommand {
 
         EXIT STATUS:
           As for analyze: 0 pass or warn, 1 fail, 2 inconclusive, 3 invalid, 64 usage error,
-          66 input not found, 74 read or write error, 78 invalid configuration.
+          66 input not found, 74 read or write error (also, at the start, a --metrics-listen address
+          that is taken or a report or metrics file that cannot be written), 78 invalid configuration.
 
         EXAMPLES:
           kubectl logs -f deploy/model --all-containers | graygate watch --window 15m
@@ -92,6 +93,12 @@ enum WatchCommand {
 
         let failOnWarn = try ReportOutputs.failOnWarn(parser, command: "watch")
         let outputs = try ReportOutputs(parser, command: "watch")
+        // A watch may run for hours, and a rollback keys on its exit status, so a report file that cannot
+        // be written is an error now, not after the verdict.
+        try outputs.checkDestinations()
+        if let path = parser.value("--metrics-file") {
+            try ReportOutputs.checkDestination(path)
+        }
         let settings = try watchSettings(parser)
         let (analysis, showRejected) = try AnalyzeCommand.configuredAnalysis(parser, command: "watch")
         var configuration = analysis.configuration
@@ -106,6 +113,7 @@ enum WatchCommand {
         let input = try openInput(parser)
         var sessionSettings = settings
         sessionSettings.gzipDecoder = analysis.gzipDecoder
+        sessionSettings.maxRejectedExamples = max(sessionSettings.maxRejectedExamples, showRejected)
         let session = WatchSession(configuration: configuration, settings: sessionSettings, inputName: input.name,
                                    startSeconds: WallClock.now())
         var rejectedShown = 0
@@ -116,6 +124,7 @@ enum WatchCommand {
         }
         if let followed = input as? FollowedFile {
             followed.onNotice = { Terminal.writeStderr("graygate: \($0)\n") }
+            followed.onRestart = { session.beginNewStream(at: WallClock.now()) }
         }
 
         let publisher = try MetricsPublisher(parser, command: "watch")
@@ -228,6 +237,9 @@ enum WatchCommand {
         if let name = parser.value("--window-clock") {
             guard let clock = WatchSettings.WindowClock(rawValue: name) else {
                 throw UsageError(message: "invalid value '\(name)' for --window-clock: expected arrival or log", command: "watch")
+            }
+            guard settings.windowSeconds != nil else {
+                throw UsageError(message: "--window-clock needs --window: it places lines in the sliding window", command: "watch")
             }
             settings.windowClock = clock
         }

@@ -146,6 +146,14 @@ struct WatchCommandTests {
         #expect(watch.stdout.contains("1500 lines read = 1500 accepted"))
     }
 
+    @Test(arguments: ["--json", "--prometheus", "--metrics-file"])
+    func unwritableOutputStopsTheWatchAtStart(flag: String) throws {
+        // The input stays open: the error must come before any line is read, not after the verdict.
+        let watch = try LiveProcess(["watch", flag, "/nonexistent-graygate-folder/out.txt"])
+        #expect(watch.exitStatus(within: 10) == 74)
+        #expect(watch.stderr.contains("does not exist"), "\(watch.stderr)")
+    }
+
     @Test func takenMetricsPortIsAnError() throws {
         let first = try LiveProcess(["watch", "--metrics-listen", "127.0.0.1:0"])
         #expect(first.wait(upTo: 10) { first.stderr.contains("/metrics\n") })
@@ -164,6 +172,7 @@ struct WatchCommandTests {
         (["--window-clock", "wall"], "expected arrival or log"),
         (["--follow", "a.log", "b.log"], "either --follow FILE or an input"),
         (["--metrics-listen", "example.org:9464"], "invalid address 'example.org:9464'"),
+        (["--window-clock", "log"], "--window-clock needs --window"),
     ])
     func rejectsInvalidOptions(arguments: [String], message: String) throws {
         let result = try CommandRunner.run(["watch"] + arguments)

@@ -60,6 +60,50 @@ struct FollowedFileTests {
         #expect(notices.contains { $0.contains("truncated") })
     }
 
+    @Test func noticesTruncationRewrittenPastTheOldPosition() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/copytruncate.log"
+        try Data("first line\nsecond line\n".utf8).write(to: URL(fileURLWithPath: path))
+        let file = try FollowedFile(path: path)
+        var restarts = 0
+        file.onRestart = { restarts += 1 }
+        #expect(try Self.drain(file) == "first line\nsecond line\n")
+
+        // Cut back and written longer than before between two polls: the size alone cannot show it.
+        let rewritten = "another one\nand a longer line than before\n"
+        try Data(rewritten.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try Self.drain(file) == rewritten)
+        #expect(restarts == 1)
+    }
+
+    @Test func restartsLineNumbersAfterRotation() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/rotated.log"
+        try Data("{\"cohort\":\"gray\",\"latency_ms\":1}\nnot json\n".utf8).write(to: URL(fileURLWithPath: path))
+        let file = try FollowedFile(path: path)
+        let session = WatchSession(configuration: Configuration(), settings: WatchSettings(), inputName: path, startSeconds: 0)
+        var rejected: [Int] = []
+        session.onRejected = { rejected.append($0.line) }
+        file.onRestart = { session.beginNewStream(at: 1) }
+
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { buffer.deallocate() }
+        func pump() throws {
+            for _ in 0..<4 {
+                if case .bytes(let count) = try file.read(into: buffer, timeout: 0.01) {
+                    session.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), at: 1)
+                }
+            }
+        }
+        try pump()
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Data("also not json\n{\"cohort\":\"normal\",\"latency_ms\":2}\n".utf8).write(to: URL(fileURLWithPath: path))
+        try pump()
+        session.finish(at: 2)
+        #expect(rejected == [2, 1])
+        #expect(session.look(at: 2).report.input.linesRead == 4)
+    }
+
     @Test func waitsForAFileThatDoesNotExistYet() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/later.log"

@@ -109,14 +109,18 @@ enum DriftCheck {
         let scoreText = "\(scoreName) \(NumberFormat.significant(score))"
         let failText = NumberFormat.significant(settings.failThreshold)
         let notes = result.notes["categories_only_in_gray"].map { "; values only in gray: \($0)" } ?? ""
-        pending.explain = { outcome, pText in
+        let warnText = NumberFormat.significant(settings.warnThreshold)
+        let isPastWarn = score >= settings.warnThreshold
+        pending.explain = { outcome, pText, _ in
             switch outcome {
             case .fail:
                 return "The distribution of '\(name)' drifted: \(scoreText) (fail at \(failText)), \(pText)\(notes). Check that the gray model's outputs are meant to change."
             case .warnNotSignificant:
                 return "'\(name)' may have drifted (\(scoreText), fail at \(failText)) but the difference is not significant (\(pText)); collect more traffic."
             case .warnWithinMargin:
-                return "'\(name)' drifted moderately: \(scoreText) (warn at \(NumberFormat.significant(settings.warnThreshold))), \(pText)\(notes)."
+                return "'\(name)' drifted moderately: \(scoreText) (warn at \(warnText)), \(pText)\(notes)."
+            case .pass where isPastWarn:
+                return "'\(name)' is past the warn threshold (\(scoreText), warn at \(warnText)) but not significantly (\(pText)), so no drift is established."
             case .pass:
                 return "No drift of '\(name)' beyond the thresholds: \(scoreText)."
             }

@@ -93,12 +93,13 @@ enum ErrorRateCheck {
         pending.reachesWarn = zTest.difference > margin / 2
 
         let rates = "gray \(NumberFormat.percent(zTest.rateGray)) vs normal \(NumberFormat.percent(zTest.rateNormal))"
-        let difference = "\(NumberFormat.percentagePoints(zTest.difference))"
-            + (pending.result.confidenceInterval.map {
-                " [\(NumberFormat.percentagePoints($0.lower)), \(NumberFormat.percentagePoints($0.upper))]"
-            } ?? "")
         let marginText = NumberFormat.percentagePoints(margin)
-        pending.explain = { outcome, pText in
+        pending.explain = { outcome, pText, final in
+            // The interval comes from the final result: a sequential test replaces it with its confidence sequence.
+            let difference = "\(NumberFormat.percentagePoints(zTest.difference))"
+                + (final.confidenceInterval.map {
+                    " [\(NumberFormat.percentagePoints($0.lower)), \(NumberFormat.percentagePoints($0.upper))]"
+                } ?? "")
             switch outcome {
             case .fail:
                 return "Gray fails more often: \(rates), \(difference) (margin \(marginText)), \(pText). Hold the rollout and read gray's error logs."

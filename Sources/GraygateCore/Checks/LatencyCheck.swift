@@ -97,7 +97,7 @@ enum LatencyCheck {
             effectText = "no quantile could be compared, \(shiftText)"
         }
 
-        pending.explain = { outcome, pText in
+        pending.explain = { outcome, pText, _ in
             switch outcome {
             case .fail:
                 return "Gray is slower beyond the margin: \(effectText), \(pText). Hold the rollout and investigate the slowdown."

@@ -13,8 +13,9 @@ struct PendingCheck {
     var reachesWarn = false
     var reachesFail = false
 
-    /// Builds the reason sentence once the outcome and the adjusted p-value are known.
-    var explain: (Outcome, String) -> String = { _, _ in "" }
+    /// Builds the reason sentence once the outcome and the adjusted p-value are known, from the final
+    /// result, whose interval a sequential test may have replaced.
+    var explain: (Outcome, String, CheckResult) -> String = { _, _, _ in "" }
 
     /// The finding of the judgement.
     enum Outcome {
@@ -53,6 +54,6 @@ struct PendingCheck {
         case .pass: result.verdict = .pass
         }
         let pText = "Holm-adjusted p = " + NumberFormat.pValue(adjustedPValue, log10Value: result.adjustedLog10PValue)
-        result.reason = explain(outcome, pText)
+        result.reason = explain(outcome, pText, result)
     }
 }

@@ -55,7 +55,7 @@ final class SequentialEvidence {
         update(confidentPass: interval.upperBound < margin, id: pending.result.id)
     }
 
-    /// The test of one look at the error counts.
+    /// Returns the test of one look at the error counts.
     static func errorRateTest(grayErrors: Int, grayRequests: Int, normalErrors: Int, normalRequests: Int,
                               margin: Double) -> MixtureSequentialTest? {
         guard grayRequests > 0, normalRequests > 0 else { return nil }
@@ -93,7 +93,7 @@ final class SequentialEvidence {
         update(confidentPass: interval.upperBound < margin, id: pending.result.id)
     }
 
-    /// The test of one look at the log-latency moments.
+    /// Returns the test of one look at the log-latency moments.
     static func latencyTest(gray: LogMoments, normal: LogMoments, margin: Double) -> MixtureSequentialTest? {
         MixtureSequentialTest(estimate: gray.mean - normal.mean, variance: gray.variance / gray.count + normal.variance / normal.count,
                               mixingScale: log1p(max(margin, 0.01)))
@@ -142,7 +142,7 @@ final class SequentialEvidence {
             upper = min(upper, previous.upperBound)
         }
         // Intervals of different looks can fail to overlap only by chance (probability at most α); the
-        // latest look's interval is kept then, as an empty interval would say nothing.
+        // latest look's interval is kept then, because an empty interval would be useless.
         let interval = lower <= upper ? lower...upper : (test.estimate - halfWidth)...(test.estimate + halfWidth)
         intervals[id] = interval
         return interval
@@ -165,7 +165,13 @@ final class SequentialEvidence {
         pending.result = result
 
         let explain = pending.explain
-        pending.explain = { outcome, pText in explain(outcome, "always-valid " + pText) }
+        pending.explain = { outcome, pText, final in
+            let sentence = explain(outcome, "always-valid " + pText, final)
+            // The latency sentence describes the Hodges-Lehmann shift, so the interval judged is added to it.
+            guard final.kind == .latency, let interval = final.confidenceInterval else { return sentence }
+            return sentence + " Geometric-mean latency change \(NumberFormat.signedPercent(final.details[name] ?? nil)), "
+                + "confidence sequence [\(NumberFormat.signedPercent(interval.lower)), \(NumberFormat.signedPercent(interval.upper))]."
+        }
     }
 
     private func update(confidentPass: Bool, id: String) {

@@ -26,6 +26,10 @@ enum CheckText {
         if interval.unit == "proportion" {
             return "[\(NumberFormat.percentagePoints(interval.lower)), \(NumberFormat.percentagePoints(interval.upper))]"
         }
+        if interval.unit == "ratio" {
+            let prefix = interval.name == "geometric_mean_ratio_change" ? "gmean " : ""
+            return prefix + "[\(NumberFormat.signedPercent(interval.lower)), \(NumberFormat.signedPercent(interval.upper))]"
+        }
         let prefix = interval.name == "hodges_lehmann_shift" ? "shift " : ""
         return prefix + "[\(NumberFormat.signed(interval.lower, unit: "")), \(NumberFormat.signed(interval.upper, unit: ""))] \(interval.unit)"
     }

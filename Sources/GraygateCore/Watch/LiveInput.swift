@@ -57,12 +57,21 @@ public final class FollowedFile: LiveInput {
     /// Called with a sentence when the file is rotated, truncated, missing or back.
     public var onNotice: ((String) -> Void)?
 
+    /// Called when reading starts over on a new or truncated file, before its first bytes, so line
+    /// numbers can restart.
+    public var onRestart: (() -> Void)?
+
     private var descriptor: Int32 = -1
     private var identity: (device: UInt, inode: UInt)?
     private var offset: Int64 = 0
     private var isWaitingForFile = false
 
-    /// The longest sleep between polls, in seconds.
+    /// The last bytes read before `offset`, to notice a file truncated and written past `offset` again
+    /// between two polls, which its size alone cannot show.
+    private var lastBytes: [UInt8] = []
+    private var isAtEnd = false
+
+    /// The maximum sleep between polls, in seconds.
     private let pollInterval = 0.25
 
     public init(path: String) throws(InputError) {
@@ -88,11 +97,19 @@ public final class FollowedFile: LiveInput {
             }
         }
 
+        if isAtEnd && !lastBytes.isEmpty && hasBeenRewritten() {
+            restart(notice: "\(name) was truncated and written again; reading it again from the start")
+            return .idle
+        }
         let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
         if count > 0 {
             offset += Int64(count)
+            isAtEnd = false
+            let tailLength = min(count, 64)
+            lastBytes = Array(UnsafeRawBufferPointer(rebasing: buffer[(count - tailLength)..<count]))
             return .bytes(count)
         }
+        isAtEnd = true
         if count < 0 && errno != EINTR {
             throw .readFailed(path: name, reason: String(cString: strerror(errno)))
         }
@@ -104,14 +121,14 @@ public final class FollowedFile: LiveInput {
                 // Rotated: everything written to the old file has been read, so switch to the new one.
                 close(descriptor)
                 descriptor = -1
+                isWaitingForFile = false
                 onNotice?("\(name) was rotated; following the new file from its start")
                 openFile()
+                onRestart?()
                 return .idle
             }
             if Int64(status.st_size) < offset {
-                onNotice?("\(name) was truncated; reading it again from the start")
-                lseek(descriptor, 0, SEEK_SET)
-                offset = 0
+                restart(notice: "\(name) was truncated; reading it again from the start")
                 return .idle
             }
         } else if !isWaitingForFile {
@@ -121,6 +138,23 @@ public final class FollowedFile: LiveInput {
         }
         sleep(seconds: min(timeout, pollInterval))
         return .idle
+    }
+
+    /// Compares the bytes before `offset` with those read there, which differ after a truncation.
+    private func hasBeenRewritten() -> Bool {
+        var current = [UInt8](repeating: 0, count: lastBytes.count)
+        let start = offset - Int64(lastBytes.count)
+        let count = current.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        return count != lastBytes.count || current != lastBytes
+    }
+
+    private func restart(notice: String) {
+        onNotice?(notice)
+        lseek(descriptor, 0, SEEK_SET)
+        offset = 0
+        lastBytes = []
+        isAtEnd = false
+        onRestart?()
     }
 
     private func openFile() {
@@ -141,6 +175,8 @@ public final class FollowedFile: LiveInput {
         descriptor = opened
         identity = (UInt(status.st_dev), UInt(status.st_ino))
         offset = 0
+        lastBytes = []
+        isAtEnd = false
     }
 
     private func sleep(seconds: Double) {

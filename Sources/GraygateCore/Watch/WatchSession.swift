@@ -109,6 +109,18 @@ public final class WatchSession {
         }
     }
 
+    /// Starts a new stream within the same input, as a followed file does after rotation or truncation: an
+    /// unfinished last line of the old stream is framed as it is, and line numbers restart at 1.
+    public func beginNewStream(at seconds: Double) {
+        guard damage == nil else { return }
+        if case .undetermined(let start) = format {
+            start.withUnsafeBytes { frame($0, at: seconds) }
+        }
+        framer.finish { handle($0, at: seconds) }
+        framer = LineFramer(maxLineLength: configuration.input.maxLineBytes)
+        format = .undetermined([])
+    }
+
     /// Ends the input: frames a last line without a newline, and notes a gzip stream cut short.
     public func finish(at seconds: Double) {
         guard damage == nil else { return }
@@ -235,13 +247,13 @@ public struct WatchLook: Sendable {
     /// Everything read since the start, with the sequential latency and error-rate checks.
     public var report: Report
 
-    /// The sliding window's figures; its checks are not run, so its verdict says nothing.
+    /// The sliding window's figures. Its checks are not run, so its verdict carries no meaning.
     public var window: Report?
 
     /// Seconds since the watch started.
     public var elapsedSeconds: Double
 
-    /// Why the watch should stop now, under `WatchSettings.exitCondition`; nil to go on.
+    /// The reason to stop now under `WatchSettings.exitCondition`, or nil to go on.
     public var stop: StopReason?
 
     public enum StopReason: Sendable, Equatable {
