@@ -68,7 +68,7 @@ struct LogTimestampTests {
         let line = Array(#"{"cohort":"gray","latency_ms":5,"meta":{"time":"2026-12-04T08:00:00Z"}}"#.utf8)
         let numeric = Array(#"{"cohort":"gray","latency_ms":5,"meta":{"time":1796371200123}}"#.utf8)
 
-        var reading = RecordMapper(mapping: mapping, readsTimestamp: true)
+        var reading = RecordMapper(mapping: mapping, timestamps: .everyLine)
         var record = reading.makeRecord()
         _ = line.withUnsafeBytes { reading.read($0, into: &record) }
         #expect(record.timestamp == 1_796_371_200)

@@ -15,13 +15,17 @@ struct ChunkParser {
     /// The cohort of every request of an input, by input position, for logs that name no cohort.
     var inputCohorts: [Int: Cohort] = [:]
 
+    /// The cohort of the chunk being parsed, looked up once per chunk rather than per line.
+    private var chunkCohort: Cohort?
+
     /// Seconds spent parsing, for `--stats`.
     private(set) var busySeconds = 0.0
 
     init(configuration: Configuration, paths: [String], maxExamples: Int) {
         summary = LogSummary(configuration: configuration)
         summary.input.maxExamples = maxExamples
-        mapper = RecordMapper(mapping: configuration.mapping)
+        // Timestamps give the report its time range; a mapping without a timestamp path skips them.
+        mapper = RecordMapper(mapping: configuration.mapping, timestamps: .range)
         record = mapper.makeRecord()
         maxLineLength = configuration.input.maxLineBytes
         self.paths = paths
@@ -32,6 +36,7 @@ struct ChunkParser {
     mutating func parse(_ chunk: Chunk) -> Int {
         let start = monotonicSeconds()
         defer { busySeconds += monotonicSeconds() - start }
+        chunkCohort = inputCohorts.isEmpty ? nil : inputCohorts[chunk.inputIndex]
 
         let lines: Int
         switch chunk.content {
@@ -48,6 +53,10 @@ struct ChunkParser {
             lines = 1
         }
         lineCounts[chunk.sequence] = lines
+        if let range = mapper.drainTimeRange() {
+            summary.input.observeTimestamp(range.lowerBound)
+            summary.input.observeTimestamp(range.upperBound)
+        }
         return lines
     }
 
@@ -56,8 +65,8 @@ struct ChunkParser {
         case .line(let bytes, let number):
             switch mapper.read(bytes, into: &record) {
             case .object:
-                if let cohort = inputCohorts[chunk.inputIndex] {
-                    record.cohort = cohort
+                if let chunkCohort {
+                    record.cohort = chunkCohort
                 }
                 summary.record(record, line: bytes)
             case .blank:

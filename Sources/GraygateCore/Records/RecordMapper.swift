@@ -11,6 +11,21 @@ struct RecordMapper {
     private let statusSlot: Int?
     private let errorSlot: Int?
     private let timestampSlot: Int?
+    private let timestampReading: TimestampReading
+    private var timeRange = TimeRangeTracker()
+
+    /// How much of the timestamp field a reader needs.
+    enum TimestampReading {
+        /// None: the mapping's timestamp path is not read.
+        case none
+
+        /// The earliest and latest only, for the report's time range (`drainTimeRange`). Lines are not
+        /// parsed one by one while they keep the same RFC 3339 layout.
+        case range
+
+        /// Every line's time in `Record.timestamp`, for a window by log time, and the range too.
+        case everyLine
+    }
     private let numericSlots: [Int]
     private let categoricalSlots: [Int]
     private let grayValues: [[UInt8]]
@@ -28,15 +43,20 @@ struct RecordMapper {
     private var numericResolvers: [FieldValueResolver?]
     private var categoricalResolvers: [FieldValueResolver?]
 
-    /// - Parameter readsTimestamp: whether to read the timestamp path; `analyze` has no use for it.
-    init(mapping: Mapping, readsTimestamp: Bool = false) {
+    /// Whether the mapping uses any feature of the mapping language beyond plain paths.
+    private let usesShapeFeatures: Bool
+    private let resolvesCohort: Bool
+    private let resolvesCategorical: [Bool]
+
+    init(mapping: Mapping, timestamps: TimestampReading = .none) {
         self.mapping = mapping
         var trie = PathTrie()
         cohortSlot = trie.insert(mapping.cohortPath)
         latencySlot = trie.insert(mapping.latencyPath)
         statusSlot = mapping.statusPath.map { trie.insert($0) }
         errorSlot = mapping.errorPath.map { trie.insert($0) }
-        timestampSlot = readsTimestamp ? mapping.timestampPath.map { trie.insert($0) } : nil
+        timestampSlot = timestamps == .none ? nil : mapping.timestampPath.map { trie.insert($0) }
+        timestampReading = timestamps
         numericSlots = mapping.numericFields.map { trie.insert($0.path) }
         categoricalSlots = mapping.categoricalFields.map { trie.insert($0.path) }
         requestSlot = mapping.requestFilter.map { trie.insert($0.path) }
@@ -51,6 +71,12 @@ struct RecordMapper {
         errorResolver = mapping.errorTransform.map(FieldValueResolver.init)
         numericResolvers = mapping.numericFields.map { $0.transform.map(FieldValueResolver.init) }
         categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
+        resolvesCohort = mapping.cohortTransform != nil || mapping.cohortWhenNonEmpty != nil
+        resolvesCategorical = mapping.categoricalFields.map { $0.transform != nil }
+        usesShapeFeatures = mapping.requestFilter != nil || resolvesCohort || mapping.latencyTransform != nil
+            || mapping.latencyListSeparator != nil || mapping.latencyInterval != nil || mapping.errorTransform != nil
+            || !mapping.nonErrorValues.isEmpty || mapping.numericFields.contains { $0.transform != nil }
+            || resolvesCategorical.contains(true)
         scanner = JSONFieldScanner(trie: trie)
     }
 
@@ -65,101 +91,143 @@ struct RecordMapper {
         let values = scanner.values
         let base = line.baseAddress!  // Safe: an object line is not empty.
 
-        if let requestSlot {
-            record.isRequest = isRequest(FieldValueResolver.copy(values[requestSlot], from: line))
-            guard record.isRequest else { return outcome }
+        if let timestampSlot {
+            readTimestamp(values[timestampSlot], base: base, into: &record)
+        }
+        // Mappings that use the mapping language take their own path, which keeps this one as short as the
+        // default shape needs: it is the hot loop of every run.
+        if usesShapeFeatures {
+            readShaped(values, line: line, into: &record)
+            return outcome
         }
 
-        if cohortResolver != nil || mapping.cohortWhenNonEmpty != nil {
-            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line), into: &record)
-        } else {
-            assignCohort(values[cohortSlot], base: base, into: &record)
-        }
-
-        record.isError = false
-        record.status = .missing
-        if let statusSlot {
-            switch values[statusSlot] {
-            case .missing, .null:
-                break
-            case let value:
-                if let status = number(value, base: base), status == status.rounded(), abs(status) < 1e9 {
-                    record.status = .value(status)
-                    record.isError = mapping.errorStatuses.contains { $0.contains(Int(status)) }
-                } else {
-                    record.status = .invalid
-                }
-            }
-        }
+        assignCohort(values[cohortSlot], base: base, into: &record)
+        readStatus(values, base: base, into: &record)
         record.hasErrorField = false
         if let errorSlot {
-            if errorResolver != nil || !nonErrorValues.isEmpty {
-                readError(resolve(values[errorSlot], with: &errorResolver, line: line), into: &record)
+            switch values[errorSlot] {
+            case .missing:
+                break
+            case .null, .bool(false):
+                record.hasErrorField = true
+            default:
+                record.hasErrorField = true
+                record.isError = true
+            }
+        }
+
+        switch values[latencySlot] {
+        case .missing, .null:
+            record.latency = .missing
+        case let value:
+            if let latency = number(value, base: base), latency.isFinite, latency >= 0 {
+                record.latency = .value(latency * mapping.latencyUnit.millisecondsPerUnit)
             } else {
-                switch values[errorSlot] {
-                case .missing:
-                    break
-                case .null, .bool(false):
-                    record.hasErrorField = true
-                default:
-                    record.hasErrorField = true
-                    record.isError = true
-                }
+                record.latency = durationText(value, base: base)
             }
-        }
-
-        if let latencyStartSlot, let latencyEndSlot {
-            record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
-        } else if latencyResolver != nil || mapping.latencyListSeparator != nil {
-            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line))
-        } else {
-            switch values[latencySlot] {
-            case .missing, .null:
-                record.latency = .missing
-            case let value:
-                if let latency = number(value, base: base), latency.isFinite, latency >= 0 {
-                    record.latency = .value(latency * mapping.latencyUnit.millisecondsPerUnit)
-                } else if case .string(let span, false) = value,
-                          let milliseconds = DurationText.milliseconds(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
-                    record.latency = .value(milliseconds)
-                } else {
-                    record.latency = .invalid
-                }
-            }
-        }
-
-        if let timestampSlot {
-            record.timestamp = timestamp(values[timestampSlot], base: base)
         }
 
         for (field, slot) in numericSlots.enumerated() {
-            if numericResolvers[field] != nil {
-                record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line))
-                continue
-            }
             switch values[slot] {
             case .missing, .null:
                 record.numeric[field] = .missing
             case let value:
                 if let number = number(value, base: base), number.isFinite {
                     record.numeric[field] = .value(number)
-                } else if case .string(let span, false) = value,
-                          let milliseconds = DurationText.milliseconds(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
-                    record.numeric[field] = .value(milliseconds)
                 } else {
-                    record.numeric[field] = .invalid
+                    record.numeric[field] = durationText(value, base: base)
                 }
             }
         }
 
         for (field, slot) in categoricalSlots.enumerated() {
-            if categoricalResolvers[field] != nil {
+            record.categorical[field] = category(values[slot], line: line)
+        }
+        return outcome
+    }
+
+    private mutating func readTimestamp(_ value: ScannedValue, base: UnsafeRawPointer, into record: inout Record) {
+        if timestampReading == .range, case .string(let span, false) = value,
+           timeRange.fold(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
+            return
+        }
+        record.timestamp = timestamp(value, base: base)
+        if let seconds = record.timestamp {
+            timeRange.fold(seconds)
+        }
+    }
+
+    /// Returns the range of the timestamps read since the last call, and starts a new range.
+    mutating func drainTimeRange() -> ClosedRange<Double>? {
+        defer { timeRange = TimeRangeTracker() }
+        return timeRange.range
+    }
+
+    private func readStatus(_ values: [ScannedValue], base: UnsafeRawPointer, into record: inout Record) {
+        record.isError = false
+        record.status = .missing
+        guard let statusSlot else { return }
+        switch values[statusSlot] {
+        case .missing, .null:
+            break
+        case let value:
+            if let status = number(value, base: base), status == status.rounded(), abs(status) < 1e9 {
+                record.status = .value(status)
+                record.isError = mapping.errorStatuses.contains { $0.contains(Int(status)) }
+            } else {
+                record.status = .invalid
+            }
+        }
+    }
+
+    /// Reads a string with a unit (`"270.6ms"`) as milliseconds; anything else is invalid.
+    @inline(never)
+    private func durationText(_ value: ScannedValue, base: UnsafeRawPointer) -> NumericReading {
+        guard case .string(let span, false) = value,
+              let milliseconds = DurationText.milliseconds(UnsafeRawBufferPointer(start: base + span.start, count: span.count))
+        else { return .invalid }
+        return .value(milliseconds)
+    }
+
+    /// Fills `record` for a mapping that uses the request filter, transforms, a cohort by presence, a
+    /// latency list or interval, or values that are not errors.
+    @inline(never)
+    private mutating func readShaped(_ values: [ScannedValue], line: UnsafeRawBufferPointer, into record: inout Record) {
+        let base = line.baseAddress!  // Safe: an object line is not empty.
+        record.isRequest = true
+        if let requestSlot {
+            record.isRequest = isRequest(FieldValueResolver.copy(values[requestSlot], from: line))
+            guard record.isRequest else { return }
+        }
+
+        if resolvesCohort {
+            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line), into: &record)
+        } else {
+            assignCohort(values[cohortSlot], base: base, into: &record)
+        }
+
+        readStatus(values, base: base, into: &record)
+        record.hasErrorField = false
+        if let errorSlot {
+            readError(resolve(values[errorSlot], with: &errorResolver, line: line), into: &record)
+        }
+
+        if let latencyStartSlot, let latencyEndSlot {
+            record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
+        } else {
+            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line))
+        }
+
+        for (field, slot) in numericSlots.enumerated() {
+            record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line))
+        }
+        for (field, slot) in categoricalSlots.enumerated() {
+            if resolvesCategorical[field] {
                 record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line))
             } else {
                 record.categorical[field] = category(values[slot], line: line)
             }
         }
-        return outcome
     }
 
     private func assignCohort(_ value: ScannedValue, base: UnsafeRawPointer, into record: inout Record) {
@@ -217,6 +285,7 @@ struct RecordMapper {
     }
 
     /// Reads an RFC 3339 string or a number since the epoch (also inside a string) as seconds since the epoch.
+    @inline(never)
     private func timestamp(_ value: ScannedValue, base: UnsafeRawPointer) -> Double? {
         if case .string(let span, false) = value,
            let seconds = LogTimestamp.parseRFC3339(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
@@ -260,6 +329,7 @@ struct RecordMapper {
 
     // MARK: - Transformed fields
 
+    @inline(never)
     private func resolve(_ value: ScannedValue, with resolver: inout FieldValueResolver?,
                          line: UnsafeRawBufferPointer) -> ResolvedValue {
         guard var current = resolver else { return FieldValueResolver.copy(value, from: line) }
@@ -277,6 +347,7 @@ struct RecordMapper {
         }
     }
 
+    @inline(never)
     private func assignCohort(resolved value: ResolvedValue, into record: inout Record) {
         record.cohort = nil
         record.unassignedValue = .missing
@@ -303,6 +374,7 @@ struct RecordMapper {
         }
     }
 
+    @inline(never)
     private func isRequest(_ value: ResolvedValue) -> Bool {
         switch value {
         case .missing, .null: return false
@@ -310,6 +382,7 @@ struct RecordMapper {
         }
     }
 
+    @inline(never)
     private func readError(_ value: ResolvedValue, into record: inout Record) {
         switch value {
         case .missing:
@@ -324,6 +397,7 @@ struct RecordMapper {
     }
 
     /// Reads a latency: a number in the configured unit, a duration with its own unit, or a list to add up.
+    @inline(never)
     private func latency(_ value: ResolvedValue) -> NumericReading {
         switch value {
         case .missing, .null:
@@ -365,6 +439,7 @@ struct RecordMapper {
     }
 
     /// Returns the time from one timestamp field to another, in milliseconds.
+    @inline(never)
     private func interval(from start: ScannedValue, to end: ScannedValue, base: UnsafeRawPointer) -> NumericReading {
         if start == .missing || end == .missing || start == .null || end == .null { return .missing }
         guard let startSeconds = timestamp(start, base: base), let endSeconds = timestamp(end, base: base),
@@ -373,6 +448,7 @@ struct RecordMapper {
         return .value((endSeconds - startSeconds) * 1000)
     }
 
+    @inline(never)
     private func numeric(_ value: ResolvedValue) -> NumericReading {
         switch value {
         case .missing, .null:
@@ -389,6 +465,7 @@ struct RecordMapper {
         }
     }
 
+    @inline(never)
     private func category(_ value: ResolvedValue) -> CategoryReading {
         guard let text = Self.text(of: value) else { return .missing }
         return .decoded(text)

@@ -49,6 +49,11 @@ public enum JSONReportRenderer {
             ("unassigned_lines", .integer(input.unassignedLines)),
             ("unassigned_by_value", counts(input.unassignedByValue)),
             ("non_request_lines", .integer(input.nonRequestLines)),
+            ("time_range", input.timeRange.map { range in
+                .object([("start", .string(NumberFormat.timestamp(range.lowerBound))),
+                         ("end", .string(NumberFormat.timestamp(range.upperBound))),
+                         ("seconds", .number(((range.upperBound - range.lowerBound) * 1e6).rounded() / 1e6))])
+            } ?? .null),
             ("damage", .array(input.damage.map { damage in
                 .object([("file", .string(damage.path)), ("kind", .string(damage.kind.rawValue)),
                          ("message", .string(damage.message))])

@@ -57,6 +57,10 @@ public struct InputReport: Sendable, Equatable {
 
     /// Accepted lines that the request filter set aside as not requests.
     public var nonRequestLines = 0
+
+    /// The earliest and latest timestamps of the lines read (`mapping.timestamp`), in seconds since the
+    /// epoch; nil when no line had a readable timestamp.
+    public var timeRange: ClosedRange<Double>?
     public var damage: [InputDamage]
 
     /// A Boolean value that indicates whether every line read is accounted for exactly once.

@@ -30,6 +30,7 @@ enum ReportBuilder {
                     .merging(input.unassigned.otherCount > 0 ? ["(other)": input.unassigned.otherCount] : [:], uniquingKeysWith: +),
                 unassignedLines: input.unassigned.total,
                 nonRequestLines: input.nonRequestLines,
+                timeRange: input.firstTimestamp.flatMap { first in input.lastTimestamp.map { first...$0 } },
                 damage: input.damage),
             cohorts: Cohort.allCases.map { cohortReport($0, summary[$0], configuration: configuration) },
             traffic: TrafficReport(

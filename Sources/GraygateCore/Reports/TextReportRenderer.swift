@@ -91,6 +91,10 @@ public struct TextReportRenderer {
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
             + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "")
             + (input.nonRequestLines > 0 ? "; \(plural(input.nonRequestLines, "accepted line")) not a request" : "") + ".")
+        if let range = input.timeRange {
+            lines.append("Time range: \(NumberFormat.timestamp(range.lowerBound)) to \(NumberFormat.timestamp(range.upperBound)) "
+                + "(\(NumberFormat.duration(range.upperBound - range.lowerBound))), by mapping.timestamp.")
+        }
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")

@@ -83,6 +83,10 @@ struct InputAccounting: Sendable, Equatable, Codable {
     /// Accepted lines whose cohort value matched neither cohort, by that value.
     private(set) var unassigned = CategoryCounter(maxCategories: 100)
 
+    /// The earliest and latest request timestamps read, in seconds since the epoch.
+    private(set) var firstTimestamp: Double?
+    private(set) var lastTimestamp: Double?
+
     /// Bytes read from the inputs, compressed size for gzip.
     var bytesRead: UInt64 = 0
 
@@ -99,6 +103,11 @@ struct InputAccounting: Sendable, Equatable, Codable {
     mutating func countAccepted() {
         linesRead += 1
         acceptedLines += 1
+    }
+
+    mutating func observeTimestamp(_ seconds: Double) {
+        firstTimestamp = min(firstTimestamp ?? seconds, seconds)
+        lastTimestamp = max(lastTimestamp ?? seconds, seconds)
     }
 
     mutating func countNonRequest() {
@@ -127,6 +136,8 @@ struct InputAccounting: Sendable, Equatable, Codable {
         blankLines += other.blankLines
         acceptedLines += other.acceptedLines
         nonRequestLines += other.nonRequestLines
+        if let first = other.firstTimestamp { firstTimestamp = min(firstTimestamp ?? first, first) }
+        if let last = other.lastTimestamp { lastTimestamp = max(lastTimestamp ?? last, last) }
         bytesRead += other.bytesRead
         for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
         examples = Array((examples + other.examples)

@@ -40,6 +40,28 @@ enum NumberFormat {
     }
 
     /// Formats a p-value; below 1e-300 it uses the log₁₀ value so an underflowed p still reads, as 2.3e-562.
+    /// Formats seconds since the epoch as an RFC 3339 UTC time with milliseconds: "2026-12-04T08:00:00.001Z".
+    static func timestamp(_ seconds: Double) -> String {
+        let milliseconds = Int64((seconds * 1000).rounded(.down))
+        let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (dayShift, dayMilliseconds) = millisecondOfDay < 0 ? (Int64(-1), millisecondOfDay + 86_400_000) : (0, millisecondOfDay)
+        let date = civilDate(daysSinceEpoch: days + dayShift)
+        let hours = dayMilliseconds / 3_600_000
+        let minutes = dayMilliseconds / 60_000 % 60
+        let secondsOfMinute = dayMilliseconds / 1000 % 60
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year, date.month, date.day,
+                      Int(hours), Int(minutes), Int(secondsOfMinute), Int(dayMilliseconds % 1000))
+    }
+
+    /// Formats a duration in seconds as the largest units that matter: "45 s", "12 min 5 s", "3 h 20 min".
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return whole == 0 && seconds > 0 ? String(format: "%.3f s", seconds) : "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
+        if whole < 86_400 { return "\(whole / 3600) h \(whole / 60 % 60) min" }
+        return "\(whole / 86_400) d \(whole / 3600 % 24) h"
+    }
+
     static func pValue(_ value: Double?, log10Value: Double? = nil) -> String {
         guard let value, value.isFinite else { return "—" }
         if value < 1e-300, let log10Value, log10Value.isFinite {

@@ -55,7 +55,7 @@ public final class WatchSession {
         empty.input.maxExamples = settings.maxRejectedExamples
         summaries = IntervalSummaries(empty: empty, intervalSeconds: settings.intervalSeconds,
                                       windowSeconds: settings.windowSeconds)
-        mapper = RecordMapper(mapping: configuration.mapping, readsTimestamp: settings.windowClock == .log)
+        mapper = RecordMapper(mapping: configuration.mapping, timestamps: settings.windowClock == .log ? .everyLine : .range)
         record = mapper.makeRecord()
         framer = LineFramer(maxLineLength: configuration.input.maxLineBytes)
 
@@ -213,6 +213,12 @@ public final class WatchSession {
     public func look(at seconds: Double) -> WatchLook {
         if settings.windowClock == .arrival {
             summaries.advance(to: summaries.interval(at: seconds - startSeconds))
+        }
+        if let range = mapper.drainTimeRange() {
+            summaries.updateNewest(orAt: summaries.interval(at: seconds - startSeconds)) { summary in
+                summary.input.observeTimestamp(range.lowerBound)
+                summary.input.observeTimestamp(range.upperBound)
+            }
         }
         let files = [inputName]
         let report = ReportBuilder.build(summary: summaries.cumulative(), configuration: configuration, files: files,
