@@ -162,6 +162,28 @@ struct PresetTests {
         #expect(configuration.mapping.nonErrorValues == ["-", "DC"])
     }
 
+    @Test("override keys replace preset rules", arguments: [
+        // Listing values matches them, in place of ingress-nginx's presence rule.
+        (#"{"preset": "ingress-nginx", "mapping": {"cohort": {"path": "proxy_upstream_name", "gray": ["ml-canary-80"]}}}"#,
+         "cohortWhenNonEmpty", false),
+        (#"{"preset": "ingress-nginx", "mapping": {"cohort": {"non_empty": null}}}"#, "cohortWhenNonEmpty", false),
+        (#"{"preset": "ingress-nginx", "mapping": {"cohort": {"path": "canary_flag"}}}"#, "cohortWhenNonEmpty", true),
+        // A latency path replaces LiteLLM's two timestamps, which would otherwise win.
+        (#"{"preset": "litellm", "mapping": {"latency": {"path": "response_time", "unit": "s"}}}"#, "latencyInterval", false),
+        (#"{"preset": "litellm", "mapping": {"latency": {"unit": "s"}}}"#, "latencyInterval", true),
+        // A new cohort path reads its field as it is; new values alone keep Envoy's split.
+        (#"{"preset": "envoy", "mapping": {"cohort": {"path": "version"}}}"#, "cohortTransform", false),
+        (#"{"preset": "envoy", "mapping": {"cohort": {"gray": ["v3"]}}}"#, "cohortTransform", true),
+    ])
+    func overrideReplacesPresetRule(json: String, property: String, isKept: Bool) throws {
+        let mapping = try ConfigurationLoader.parse(Data(json.utf8), source: "test").mapping
+        switch property {
+        case "cohortWhenNonEmpty": #expect((mapping.cohortWhenNonEmpty != nil) == isKept)
+        case "latencyInterval": #expect((mapping.latencyInterval != nil) == isKept)
+        default: #expect((mapping.cohortTransform != nil) == isKept)
+        }
+    }
+
     @Test("file with an unknown preset")
     func fileUnknownPreset() throws {
         let error = try #require(throws: ConfigurationError.self) {
