@@ -196,13 +196,28 @@ enum AnalyzeCommand {
 
     private static func applyFlags(_ parser: ArgumentParser, to configuration: inout Configuration, command: String) throws {
         var mapping = configuration.mapping
-        if let path = parser.value("--cohort-path") { mapping.cohortPath = try fieldPath(path, flag: "--cohort-path", command: command) }
-        if let values = parser.value("--gray") { mapping.grayValues = try valueList(values, flag: "--gray", command: command) }
-        if let values = parser.value("--normal") { mapping.normalValues = try valueList(values, flag: "--normal", command: command) }
+        // As in a configuration file: a new path drops the old path's transform, listed values replace a
+        // preset's presence rule, and a latency path replaces a preset's two timestamps.
+        if let path = parser.value("--cohort-path") {
+            mapping.cohortPath = try fieldPath(path, flag: "--cohort-path", command: command)
+            mapping.cohortTransform = nil
+        }
+        if let values = parser.value("--gray") {
+            mapping.grayValues = try valueList(values, flag: "--gray", command: command)
+            mapping.cohortWhenNonEmpty = nil
+        }
+        if let values = parser.value("--normal") {
+            mapping.normalValues = try valueList(values, flag: "--normal", command: command)
+            mapping.cohortWhenNonEmpty = nil
+        }
         if !Set(mapping.grayValues).isDisjoint(with: mapping.normalValues) {
             throw UsageError(message: "a cohort value is listed for both gray and normal", command: command)
         }
-        if let path = parser.value("--latency-path") { mapping.latencyPath = try fieldPath(path, flag: "--latency-path", command: command) }
+        if let path = parser.value("--latency-path") {
+            mapping.latencyPath = try fieldPath(path, flag: "--latency-path", command: command)
+            mapping.latencyTransform = nil
+            mapping.latencyInterval = nil
+        }
         if let unit = parser.value("--latency-unit") {
             guard let parsed = LatencyUnit(rawValue: unit == "µs" ? "us" : unit) else {
                 throw UsageError(message: "invalid value '\(unit)' for --latency-unit: expected s, ms, us or ns", command: command)
@@ -222,6 +237,7 @@ enum AnalyzeCommand {
         }
         if let path = parser.value("--error-path") {
             mapping.errorPath = path == "none" ? nil : try fieldPath(path, flag: "--error-path", command: command)
+            mapping.errorTransform = nil
         }
         configuration.mapping = mapping
 

@@ -139,8 +139,14 @@ private struct ConfigurationReader {
         if let cohort = fields["cohort"],
            let entries = object(cohort, at: "\(at).cohort", keys: ["path", "gray", "normal", "non_empty", "json", "split", "regex", "group"]) {
             if let path = entries["path"].flatMap({ fieldPath($0, at: "\(at).cohort.path") }) { mapping.cohortPath = path }
-            mapping.cohortTransform = transform(entries, at: "\(at).cohort") ?? mapping.cohortTransform
-            if let value = entries["non_empty"].flatMap({ string($0, at: "\(at).cohort.non_empty") }) {
+            // A transform belongs to its path: a new path without transform keys reads the field as it is.
+            let cohortTransform = transform(entries, at: "\(at).cohort")
+            mapping.cohortTransform = entries["path"] != nil ? cohortTransform : cohortTransform ?? mapping.cohortTransform
+            // Listing values means matching them, so a preset's presence rule gives way unless restated.
+            if entries["gray"] != nil || entries["normal"] != nil || entries["non_empty"] == .null {
+                mapping.cohortWhenNonEmpty = nil
+            }
+            if let value = entries["non_empty"], value != .null, let value = string(value, at: "\(at).cohort.non_empty") {
                 if let cohort = Cohort(rawValue: value) {
                     mapping.cohortWhenNonEmpty = cohort
                 } else {
@@ -158,7 +164,12 @@ private struct ConfigurationReader {
         if let latency = fields["latency"],
            let entries = object(latency, at: "\(at).latency", keys: ["path", "unit", "list_separator", "start", "end", "json", "split", "regex", "group"]) {
             if let path = entries["path"].flatMap({ fieldPath($0, at: "\(at).latency.path") }) { mapping.latencyPath = path }
-            mapping.latencyTransform = transform(entries, at: "\(at).latency") ?? mapping.latencyTransform
+            let latencyTransform = transform(entries, at: "\(at).latency")
+            mapping.latencyTransform = entries["path"] != nil ? latencyTransform : latencyTransform ?? mapping.latencyTransform
+            // A path replaces a preset's two timestamps, which would otherwise take precedence over it.
+            if entries["path"] != nil && entries["start"] == nil && entries["end"] == nil {
+                mapping.latencyInterval = nil
+            }
             if let separator = entries["list_separator"].flatMap({ string($0, at: "\(at).latency.list_separator") }) {
                 if separator.isEmpty {
                     problem("\(at).latency.list_separator", "must not be empty")
@@ -193,7 +204,8 @@ private struct ConfigurationReader {
         }
 
         if let error = fields["error"], let entries = object(error, at: "\(at).error", keys: ["path", "not_errors", "json", "split", "regex", "group"]) {
-            mapping.errorTransform = transform(entries, at: "\(at).error") ?? mapping.errorTransform
+            let errorTransform = transform(entries, at: "\(at).error")
+            mapping.errorTransform = entries["path"] != nil ? errorTransform : errorTransform ?? mapping.errorTransform
             if let values = entries["not_errors"].flatMap({ strings($0, at: "\(at).error.not_errors") }) {
                 mapping.nonErrorValues = values
             }
@@ -533,7 +545,8 @@ private struct ConfigurationReader {
                 if (0...compiled.numberOfCaptureGroups).contains(group) {
                     transform.extraction = .regex(pattern: pattern, group: group)
                 } else {
-                    problem("\(path).group", "the pattern has \(compiled.numberOfCaptureGroups) capture groups, so group \(group) does not exist")
+                    let groups = compiled.numberOfCaptureGroups == 1 ? "1 capture group" : "\(compiled.numberOfCaptureGroups) capture groups"
+                    problem("\(path).group", "the pattern has \(groups), so group \(group) does not exist")
                 }
             } catch {
                 problem("\(path).regex", "invalid regular expression '\(pattern)'")

@@ -170,6 +170,9 @@ struct RecordMapper {
         switch values[statusSlot] {
         case .missing, .null:
             break
+        case .string(let span, _) where span.count == 0:
+            // An empty string means no status: some loggers write the field on every line and leave it empty.
+            break
         case let value:
             if let status = number(value, base: base), status == status.rounded(), abs(status) < 1e9 {
                 record.status = .value(status)
