@@ -20,6 +20,23 @@ struct RecordMapper {
     private let requestValues: [[UInt8]]
     private let latencyStartSlot: Int?
     private let latencyEndSlot: Int?
+    private let eventSlots: EventSlots?
+
+    /// The slots and type values of an event line's fields.
+    private struct EventSlots {
+        let id: Int
+        let type: Int
+        let time: Int
+        let requestTypes: [[UInt8]]
+        let responseTypes: [[UInt8]]
+    }
+
+    // The slots of each transformed field's path followed by its `json` path, for a payload written in place.
+    private let cohortInPlaceSlot: Int?
+    private let latencyInPlaceSlot: Int?
+    private let errorInPlaceSlot: Int?
+    private let numericInPlaceSlots: [Int?]
+    private let categoricalInPlaceSlots: [Int?]
 
     // The fields with a `ValueTransform`; nil takes the fast path that reads the line in place.
     private var cohortResolver: FieldValueResolver?
@@ -43,6 +60,16 @@ struct RecordMapper {
         requestValues = mapping.requestFilter?.values.map { Array($0.utf8) } ?? []
         latencyStartSlot = mapping.latencyInterval.map { trie.insert($0.start) }
         latencyEndSlot = mapping.latencyInterval.map { trie.insert($0.end) }
+        eventSlots = mapping.events.map { events in
+            EventSlots(id: trie.insert(events.idPath), type: trie.insert(events.typePath), time: trie.insert(events.timePath),
+                       requestTypes: events.requestTypes.map { Array($0.utf8) },
+                       responseTypes: events.responseTypes.map { Array($0.utf8) })
+        }
+        cohortInPlaceSlot = Self.insertInPlacePath(mapping.cohortPath, mapping.cohortTransform, into: &trie)
+        latencyInPlaceSlot = Self.insertInPlacePath(mapping.latencyPath, mapping.latencyTransform, into: &trie)
+        errorInPlaceSlot = mapping.errorPath.flatMap { Self.insertInPlacePath($0, mapping.errorTransform, into: &trie) }
+        numericInPlaceSlots = mapping.numericFields.map { Self.insertInPlacePath($0.path, $0.transform, into: &trie) }
+        categoricalInPlaceSlots = mapping.categoricalFields.map { Self.insertInPlacePath($0.path, $0.transform, into: &trie) }
         grayValues = mapping.grayValues.map { Array($0.utf8) }
         normalValues = mapping.normalValues.map { Array($0.utf8) }
         nonErrorValues = mapping.nonErrorValues.map { Array($0.utf8) }
@@ -52,6 +79,14 @@ struct RecordMapper {
         numericResolvers = mapping.numericFields.map { $0.transform.map(FieldValueResolver.init) }
         categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
         scanner = JSONFieldScanner(trie: trie)
+    }
+
+    /// Adds the path of a `json` transform's value when the field is an object rather than a string.
+    private static func insertInPlacePath(_ path: FieldPath, _ transform: ValueTransform?, into trie: inout PathTrie) -> Int? {
+        guard let embedded = transform?.embeddedPath,
+              let joined = FieldPath(path.description + "." + embedded.description)
+        else { return nil }
+        return trie.insert(joined)
     }
 
     func makeRecord() -> Record {
@@ -70,8 +105,15 @@ struct RecordMapper {
             guard record.isRequest else { return outcome }
         }
 
+        if let eventSlots {
+            readEvent(eventSlots, values: values, line: line, into: &record)
+            record.isRequest = record.eventKind != nil
+            guard record.isRequest else { return outcome }
+        }
+
         if cohortResolver != nil || mapping.cohortWhenNonEmpty != nil {
-            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line), into: &record)
+            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line,
+                                           inPlace: cohortInPlaceSlot.map { values[$0] }), into: &record)
         } else {
             assignCohort(values[cohortSlot], base: base, into: &record)
         }
@@ -94,7 +136,8 @@ struct RecordMapper {
         record.hasErrorField = false
         if let errorSlot {
             if errorResolver != nil || !nonErrorValues.isEmpty {
-                readError(resolve(values[errorSlot], with: &errorResolver, line: line), into: &record)
+                readError(resolve(values[errorSlot], with: &errorResolver, line: line,
+                                  inPlace: errorInPlaceSlot.map { values[$0] }), into: &record)
             } else {
                 switch values[errorSlot] {
                 case .missing:
@@ -108,10 +151,13 @@ struct RecordMapper {
             }
         }
 
-        if let latencyStartSlot, let latencyEndSlot {
+        if eventSlots != nil {
+            record.latency = .missing  // The pairing sets it from the two event times.
+        } else if let latencyStartSlot, let latencyEndSlot {
             record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
         } else if latencyResolver != nil || mapping.latencyListSeparator != nil {
-            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line))
+            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line,
+                                             inPlace: latencyInPlaceSlot.map { values[$0] }))
         } else {
             switch values[latencySlot] {
             case .missing, .null:
@@ -134,7 +180,8 @@ struct RecordMapper {
 
         for (field, slot) in numericSlots.enumerated() {
             if numericResolvers[field] != nil {
-                record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line))
+                let inPlace = numericInPlaceSlots[field].map { values[$0] }
+                record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line, inPlace: inPlace))
                 continue
             }
             switch values[slot] {
@@ -154,7 +201,9 @@ struct RecordMapper {
 
         for (field, slot) in categoricalSlots.enumerated() {
             if categoricalResolvers[field] != nil {
-                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line))
+                let inPlace = categoricalInPlaceSlots[field].map { values[$0] }
+                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line,
+                                                             inPlace: inPlace))
             } else {
                 record.categorical[field] = category(values[slot], line: line)
             }
@@ -261,9 +310,9 @@ struct RecordMapper {
     // MARK: - Transformed fields
 
     private func resolve(_ value: ScannedValue, with resolver: inout FieldValueResolver?,
-                         line: UnsafeRawBufferPointer) -> ResolvedValue {
+                         line: UnsafeRawBufferPointer, inPlace: ScannedValue? = nil) -> ResolvedValue {
         guard var current = resolver else { return FieldValueResolver.copy(value, from: line) }
-        let resolved = current.resolve(value, line: line)
+        let resolved = current.resolve(value, line: line, inPlace: inPlace ?? .missing)
         resolver = current
         return resolved
     }
@@ -300,6 +349,28 @@ struct RecordMapper {
             record.cohort = matched
         } else {
             record.unassignedValue = .decoded(text)
+        }
+    }
+
+    /// Reads the kind, id and time of an event line; the kind is nil for a type that is neither.
+    private func readEvent(_ slots: EventSlots, values: [ScannedValue], line: UnsafeRawBufferPointer, into record: inout Record) {
+        let type = Self.text(of: FieldValueResolver.copy(values[slots.type], from: line))
+        if let type, slots.requestTypes.contains(type) {
+            record.eventKind = .request
+        } else if let type, slots.responseTypes.contains(type) {
+            record.eventKind = .response
+        } else {
+            record.eventKind = nil
+        }
+        record.eventID = Self.text(of: FieldValueResolver.copy(values[slots.id], from: line))
+
+        let time = values[slots.time]
+        if time == .missing || time == .null {
+            record.eventTime = .missing
+        } else if let seconds = timestamp(time, base: line.baseAddress!) {  // Safe: an object line is not empty.
+            record.eventTime = .value(seconds)
+        } else {
+            record.eventTime = .invalid
         }
     }
 

@@ -49,6 +49,17 @@ public enum JSONReportRenderer {
             ("unassigned_lines", .integer(input.unassignedLines)),
             ("unassigned_by_value", counts(input.unassignedByValue)),
             ("non_request_lines", .integer(input.nonRequestLines)),
+            ("events", input.events.map { events in
+                .object([
+                    ("paired", .integer(events.paired)),
+                    ("unpaired_requests", .integer(events.unpairedRequests)),
+                    ("unpaired_responses", .integer(events.unpairedResponses)),
+                    ("duplicates", .integer(events.duplicates)),
+                    ("evicted", .integer(events.evicted)),
+                    ("pending", .integer(events.pending)),
+                    ("max_pending", .integer(events.maxPending)),
+                ])
+            } ?? .null),
             ("damage", .array(input.damage.map { damage in
                 .object([("file", .string(damage.path)), ("kind", .string(damage.kind.rawValue)),
                          ("message", .string(damage.message))])

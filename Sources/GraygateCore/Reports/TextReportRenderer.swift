@@ -91,6 +91,9 @@ public struct TextReportRenderer {
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
             + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "")
             + (input.nonRequestLines > 0 ? "; \(plural(input.nonRequestLines, "accepted line")) not a request" : "") + ".")
+        if let events = input.events {
+            lines.append(eventSummary(events))
+        }
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")
@@ -103,6 +106,26 @@ public struct TextReportRenderer {
             lines.append("Damaged input: \(damage.message)")
         }
         return lines
+    }
+
+    private func eventSummary(_ events: EventReport) -> String {
+        var parts = ["\(plural(events.paired, "pair"))"]
+        if events.unpairedRequests > 0 {
+            parts.append("\(plural(events.unpairedRequests, "request event")) without a response, not counted as requests")
+        }
+        if events.unpairedResponses > 0 {
+            parts.append("\(plural(events.unpairedResponses, "response event")) without a request, counted as requests without latency")
+        }
+        if events.duplicates > 0 {
+            parts.append("\(plural(events.duplicates, "duplicate event")) ignored")
+        }
+        if events.evicted > 0 {
+            parts.append("\(events.evicted) of the unpaired given up early at max_pending \(events.maxPending)")
+        }
+        if events.pending > 0 {
+            parts.append("\(plural(events.pending, "event")) waiting for a partner")
+        }
+        return "Events: " + parts.joined(separator: "; ") + "."
     }
 
     // MARK: - Formatting
