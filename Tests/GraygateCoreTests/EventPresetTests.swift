@@ -85,6 +85,30 @@ struct EventPresetTests {
         #expect(JSONReportRenderer.render(one) == JSONReportRenderer.render(two))
     }
 
+    @Test("watch matches analyze on the fixture", arguments: ["kserve", "seldon"])
+    func watchMatchesAnalyze(preset: String) throws {
+        let configuration = try ConfigurationLoader.preset(named: preset)
+        let bytes = try Array(Data(contentsOf: Self.fixtures.appendingPathComponent("presets/\(preset).jsonl")))
+        var settings = WatchSettings()
+        settings.intervalSeconds = 1
+        let session = WatchSession(configuration: configuration, settings: settings, inputName: "-", startSeconds: 0)
+        var generator = Xoshiro256StarStar(seed: 5)
+        var offset = 0
+        var clock = 0.0
+        while offset < bytes.count {
+            let length = min(bytes.count - offset, 1 + Int(generator.next() % 4000))
+            bytes.withUnsafeBytes { session.consume(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)]), at: clock) }
+            offset += length
+            clock += 0.25
+        }
+        session.finish(at: clock)
+        let watched = session.look(at: clock).report
+        let analyzed = try Self.analyze(preset)
+        #expect(watched.input.events == analyzed.input.events)
+        #expect(watched.input.acceptedLines == analyzed.input.acceptedLines)
+        #expect(watched.cohorts == analyzed.cohorts)
+    }
+
     @Test("presets listed and loadable")
     func presetsListed() throws {
         #expect(Preset.named("kserve") != nil)

@@ -7,6 +7,9 @@
 ///
 /// Pairing keeps the unpaired events in memory, at most `maxPending` of them, and parses the input on one
 /// thread, because the two lines of a pair can fall into chunks that different parser threads read.
+///
+/// NOTE: `graygate summarize` pairs events within each shard only, so a pair split between two shards
+/// counts as an unpaired request and an unpaired response. Shard at quiet moments, or analyze the logs.
 public struct EventPairing: Sendable, Equatable {
     /// The path of the id that a request event and its response event share.
     public var idPath: FieldPath

@@ -52,6 +52,8 @@ struct EventPairer {
         if let waiting = pending[id] {
             guard waiting.kind != kind else {
                 // CloudEvents with the same source and id are the same event: a redelivery by the sink.
+                // NOTE: a redelivery after its pair completed is not recognized, because paired ids are not
+                // kept; it waits and ends as an unpaired event.
                 summary.input.countEvents { $0.duplicates += 1 }
                 return
             }
