@@ -1,7 +1,7 @@
 /// The fields that pair a request event with its response event, for loggers that write one line per event.
 ///
 /// KServe's inference logger and Seldon Core's request logger send one CloudEvent when a request arrives and
-/// one when its response leaves, both carrying the same id. With pairing on, each line is an event: a paired
+/// one when its response leaves, and an id in both links them. With pairing on, each line is an event: a paired
 /// request becomes one request in the cohort figures, with the latency `response time − request time`, and
 /// its cohort, status, error and compared fields read from the response line.
 ///

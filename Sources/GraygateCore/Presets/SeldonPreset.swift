@@ -3,8 +3,8 @@ extension Preset {
     /// CloudEvents written one per line in the CloudEvents JSON event format 1.0 with attributes and
     /// extensions at the top level, as for the `kserve` preset.
     ///
-    /// The logger gives the request and the response event each their own `id`, and the `requestid`
-    /// extension pairs them. The latency is the time between the two events' `time` attributes. The cohort
+    /// The `requestid` extension pairs the two events, because the executor's logger may give the request
+    /// and the response event different `id` values. The latency is the time between the two events' `time` attributes. The cohort
     /// is the `endpoint` extension, which carries the predictor's name: `canary` is gray, and `default` and
     /// `main` are normal. List your own predictor names with `--gray` and `--normal`. `data` is a SeldonMessage,
     /// in place or as a JSON string. A response is an error when its `status.status` is not `SUCCESS`, as
