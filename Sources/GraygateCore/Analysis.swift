@@ -25,8 +25,14 @@ extension AnalysisObserver {
 public struct Analysis {
     public let configuration: Configuration
 
-    /// The number of parser threads; the input is read and inflated on the calling thread besides.
+    /// The number of parser threads requested; the input is read and inflated on the calling thread besides.
     public var workerCount: Int
+
+    /// The number of parser threads a run uses: `workerCount`, or one when the mapping pairs events, whose
+    /// pairs must be matched in input order.
+    public var parserThreadCount: Int {
+        ParallelSummarizer.parserCount(requested: workerCount, mapping: configuration.mapping)
+    }
 
     /// The number of rejected lines passed to the observer and kept in the report as examples.
     public var maxRejectedExamples = 20

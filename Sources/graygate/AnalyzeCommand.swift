@@ -49,7 +49,7 @@ enum AnalyzeCommand {
                                        (default: 0.01).
               --show-rejected N        Rejected lines to print on standard error (default: 5).
               --workers N              Parser threads; the input is read and inflated on one more
-                                       thread (default: the number of cores).
+                                       thread (default: the number of cores; 1 with mapping.events).
               --stats                  Print throughput and the time of each stage on standard error.
               --gzip-decoder NAME      auto, zlib or isa-l (default: auto, ISA-L when built in).
           -q, --quiet                  Print no text report.
@@ -180,7 +180,13 @@ enum AnalyzeCommand {
         let showRejected = try parser.integer("--show-rejected", in: 0...1_000_000) ?? 5
 
         var analysis = Analysis(configuration: configuration)
-        if let workers = try parser.integer("--workers", in: 1...256) { analysis.workerCount = workers }
+        if let workers = try parser.integer("--workers", in: 1...256) {
+            analysis.workerCount = workers
+            if analysis.parserThreadCount < workers {
+                Terminal.writeStderr("graygate: note: --workers \(workers) is ignored: mapping.events pairs request and response "
+                    + "lines in input order, so one parser thread reads them\n")
+            }
+        }
         analysis.maxRejectedExamples = max(20, showRejected)
         if let name = parser.value("--gzip-decoder") {
             guard let choice = GzipDecoderChoice(rawValue: name) else {

@@ -36,7 +36,12 @@ enum CheckConfigCommand {
         var lines: [String] = []
         lines.append("  cohort: '\(mapping.cohortPath)'; gray \(mapping.grayValues.joined(separator: ", ")); "
             + "normal \(mapping.normalValues.joined(separator: ", "))")
-        lines.append("  latency: '\(mapping.latencyPath)' in \(mapping.latencyUnit.rawValue)")
+        if let events = mapping.events {
+            lines.append("  latency: between request and response events paired by '\(events.idPath)', "
+                + "times at '\(events.timePath)', types at '\(events.typePath)'; at most \(events.maxPending) unpaired kept")
+        } else {
+            lines.append("  latency: '\(mapping.latencyPath)' in \(mapping.latencyUnit.rawValue)")
+        }
         let statuses = mapping.errorStatuses.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
         lines.append("  errors: status at \(mapping.statusPath.map { "'\($0)'" } ?? "none") in \(statuses.joined(separator: ", ")); "
             + "error field \(mapping.errorPath.map { "'\($0)'" } ?? "none")")

@@ -20,6 +20,16 @@ struct AnalyzeCommandTests {
         #expect(result.stdout.contains(": \(verdict)\n"))
     }
 
+    @Test("event preset overrides --workers")
+    func eventPresetOverridesWorkers() throws {
+        let result = try CommandRunner.run(["analyze", "--preset", "kserve", "--workers", "2", "fixtures/presets/kserve.jsonl"])
+        let single = try CommandRunner.run(["analyze", "--preset", "kserve", "--workers", "1", "fixtures/presets/kserve.jsonl"])
+        #expect(result.stderr.contains("--workers 2 is ignored"))
+        #expect(!single.stderr.contains("ignored"))
+        #expect(result.stdout == single.stdout)
+        #expect(result.stdout.contains("Events: 488 pairs;"))
+    }
+
     @Test("reads standard input")
     func readsStdin() throws {
         let log = try Data(contentsOf: CommandRunner.fixtures.appendingPathComponent("latency-regression.jsonl.gz"))

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("graygate presets")
 struct PresetsCommandTests {
-    static let names = ["envoy", "ingress-nginx", "litellm", "tgi"]
+    static let names = ["envoy", "ingress-nginx", "litellm", "tgi", "kserve", "seldon"]
 
     @Test("lists every preset")
     func list() throws {

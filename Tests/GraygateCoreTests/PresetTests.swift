@@ -146,7 +146,7 @@ struct PresetTests {
     func unknownPreset() throws {
         let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.preset(named: "haproxy") }
         #expect(error.problems.count == 1)
-        #expect(error.problems.first?.message == "unknown preset 'haproxy'; the presets are envoy, ingress-nginx, litellm, tgi")
+        #expect(error.problems.first?.message == "unknown preset 'haproxy'; the presets are envoy, ingress-nginx, litellm, tgi, kserve, seldon")
     }
 
     @Test("file preset with an override key")

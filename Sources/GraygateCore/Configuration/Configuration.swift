@@ -52,6 +52,10 @@ public struct Mapping: Sendable, Equatable {
     /// When set, it replaces `latencyPath`.
     public var latencyInterval: TimestampInterval?
 
+    /// The pairing of request and response events, for logs with one line per event; nil reads one line
+    /// per request. When set, the latency is the time between the two events and replaces `latencyPath`.
+    public var events: EventPairing?
+
     /// The path of the HTTP or gRPC-mapped status code, or nil to ignore status codes.
     public var statusPath: FieldPath? = FieldPath("status")!
 

@@ -122,9 +122,13 @@ private struct ConfigurationReader {
 
     private mutating func readMapping(_ value: JSONDocument, into mapping: inout Mapping) {
         let at = "$.mapping"
-        let keys = ["request", "cohort", "latency", "status", "error", "timestamp", "numbers_in_strings", "numeric_fields",
+        let keys = ["request", "events", "cohort", "latency", "status", "error", "timestamp", "numbers_in_strings", "numeric_fields",
                     "categorical_fields"]
         guard let fields = object(value, at: at, keys: keys) else { return }
+
+        if let events = fields["events"] {
+            mapping.events = events == .null ? nil : eventPairing(events, at: "\(at).events")
+        }
 
         if let request = fields["request"] {
             if request == .null {
@@ -242,6 +246,40 @@ private struct ConfigurationReader {
                 categoricalField(item, at: "\(at).categorical_fields[\(index)]")
             }
         }
+    }
+
+    /// Reads `{"id": PATH, "type": {"path": PATH, "request": [...], "response": [...]}, "time": PATH,
+    /// "max_pending": N}`.
+    private mutating func eventPairing(_ value: JSONDocument, at path: String) -> EventPairing? {
+        guard let entries = object(value, at: path, keys: ["id", "type", "time", "max_pending"]) else { return nil }
+        let id = required(entries, "id", at: path).flatMap { fieldPath($0, at: "\(path).id") }
+        let time = required(entries, "time", at: path).flatMap { fieldPath($0, at: "\(path).time") }
+        var typePath: FieldPath?
+        var requestTypes: [String]?
+        var responseTypes: [String]?
+        if let type = required(entries, "type", at: path),
+           let typeEntries = object(type, at: "\(path).type", keys: ["path", "request", "response"]) {
+            typePath = required(typeEntries, "path", at: "\(path).type").flatMap { fieldPath($0, at: "\(path).type.path") }
+            requestTypes = required(typeEntries, "request", at: "\(path).type").flatMap { strings($0, at: "\(path).type.request") }
+            responseTypes = required(typeEntries, "response", at: "\(path).type").flatMap { strings($0, at: "\(path).type.response") }
+        }
+        if let requestTypes, let responseTypes {
+            let overlap = Set(requestTypes).intersection(responseTypes)
+            if !overlap.isEmpty {
+                problem("\(path).type", "the values \(overlap.sorted().map { "'\($0)'" }.joined(separator: ", ")) are listed for both request and response")
+            }
+        }
+        var maxPending = 100_000
+        if let value = entries["max_pending"], let count = integer(value, at: "\(path).max_pending") {
+            if (1...10_000_000).contains(count) {
+                maxPending = count
+            } else {
+                problem("\(path).max_pending", "must be between 1 and 10000000, got \(count)")
+            }
+        }
+        guard let id, let time, let typePath, let requestTypes, let responseTypes else { return nil }
+        return EventPairing(idPath: id, typePath: typePath, requestTypes: requestTypes, responseTypes: responseTypes,
+                            timePath: time, maxPending: maxPending)
     }
 
     private mutating func numericField(_ value: JSONDocument, at path: String) -> NumericField? {

@@ -4,7 +4,8 @@
 /// The steps run in this order: `embeddedPath` reads a string as JSON and takes a value inside it, then
 /// `extraction` takes a part of the resulting string.
 public struct ValueTransform: Sendable, Equatable {
-    /// A path inside a string that contains JSON, as loggers write a payload they did not parse.
+    /// A path inside a string that contains JSON, as loggers write a payload they did not parse. When the
+    /// field is an object instead, the path is read inside that object.
     public var embeddedPath: FieldPath?
 
     /// A part of a string value.

@@ -9,6 +9,10 @@ struct ChunkParser {
     private let maxLineLength: Int
     private let paths: [String]
 
+    /// The pairing of request and response events, when the mapping has `events`; it needs every line in
+    /// input order, so a parser that pairs must be the only one.
+    private var pairer: EventPairer?
+
     /// The number of lines in each chunk parsed, by chunk sequence number.
     private(set) var lineCounts: [Int: Int] = [:]
 
@@ -29,6 +33,12 @@ struct ChunkParser {
         record = mapper.makeRecord()
         maxLineLength = configuration.input.maxLineBytes
         self.paths = paths
+        pairer = configuration.mapping.events.map { EventPairer(maxPending: $0.maxPending) }
+    }
+
+    /// Ends the input: gives up the events still waiting for their partner.
+    mutating func finish() {
+        pairer?.finish(into: &summary)
     }
 
     /// Parses one chunk and returns its number of lines.
@@ -68,7 +78,11 @@ struct ChunkParser {
                 if let chunkCohort {
                     record.cohort = chunkCohort
                 }
-                summary.record(record, line: bytes)
+                if pairer != nil {
+                    pairer?.take(record, line: bytes, into: &summary)
+                } else {
+                    summary.record(record, line: bytes)
+                }
             case .blank:
                 summary.input.countBlank()
             case .invalid(let error):

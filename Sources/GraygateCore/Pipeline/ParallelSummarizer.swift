@@ -39,6 +39,10 @@ public struct PipelineStatistics: Sendable, Equatable {
 /// summary. At the end the summaries merge and rejected-line examples are renumbered from chunk-relative to
 /// input line numbers. Every accumulator merges exactly and order-independently, so the report is the same
 /// for any number of workers and any chunk size.
+///
+/// A mapping with `events` parses on one thread whatever `workerCount` says: the two lines of a pair can
+/// fall into chunks of different workers, and the pairing with its `max_pending` eviction must see the
+/// lines in input order to give the same result on every run. Reading and inflating still overlap parsing.
 struct ParallelSummarizer {
     let configuration: Configuration
     let workerCount: Int
@@ -58,7 +62,13 @@ struct ParallelSummarizer {
     /// The cohort of every request of an input, by input position, for logs that name no cohort.
     var inputCohorts: [Int: Cohort] = [:]
 
+    /// Returns the number of parser threads a run uses: one when events are paired, else `requested`.
+    static func parserCount(requested: Int, mapping: Mapping) -> Int {
+        mapping.events == nil ? requested : 1
+    }
+
     func summarize(inputs: [String], observer: (any AnalysisObserver)?) throws -> (LogSummary, PipelineStatistics) {
+        let workerCount = Self.parserCount(requested: self.workerCount, mapping: configuration.mapping)
         let started = monotonicSeconds()
         let queue = ChunkQueue(capacity: 2 * workerCount)
         let pool = ChunkBufferPool(bufferCapacity: chunkSize)
@@ -79,6 +89,7 @@ struct ParallelSummarizer {
                     if case .lines(let buffer) = chunk.content { pool.release(buffer) }
                     progress.lines.add(lines, ordering: .relaxed)
                 }
+                parser.finish()
                 results.store(parser, at: worker)
                 group.leave()
             }

@@ -11,7 +11,7 @@ public struct Preset: Sendable {
     /// The configuration, as JSON text.
     public let configuration: String
 
-    public static let all: [Preset] = [envoy, ingressNginx, liteLLM, textGenerationInference]
+    public static let all: [Preset] = [envoy, ingressNginx, liteLLM, textGenerationInference, kserve, seldon]
 
     public static func named(_ name: String) -> Preset? {
         all.first { $0.name == name }

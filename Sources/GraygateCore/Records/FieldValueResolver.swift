@@ -36,14 +36,25 @@ struct FieldValueResolver {
         }
     }
 
-    mutating func resolve(_ value: ScannedValue, line: UnsafeRawBufferPointer) -> ResolvedValue {
+    /// Applies the transform to `value`, the value at the field's path.
+    ///
+    /// - Parameter inPlace: the value at the field's path followed by `embeddedPath`, read when the field
+    ///   is an object rather than a string, because the same payload is JSON inside a string in some lines
+    ///   and written in place in others (a CloudEvent's `data`, depending on the sink).
+    mutating func resolve(_ value: ScannedValue, line: UnsafeRawBufferPointer, inPlace: ScannedValue = .missing) -> ResolvedValue {
         var resolved = Self.copy(value, from: line)
         if var scanner = embeddedScanner {
-            guard case .text(let text) = resolved else { return .missing }
-            resolved = text.withUnsafeBytes { bytes in
-                scanner.scan(bytes) == .object ? Self.copy(scanner.values[0], from: bytes) : .missing
+            switch resolved {
+            case .text(let text):
+                resolved = text.withUnsafeBytes { bytes in
+                    scanner.scan(bytes) == .object ? Self.copy(scanner.values[0], from: bytes) : .missing
+                }
+                embeddedScanner = scanner
+            case .compound:
+                resolved = Self.copy(inPlace, from: line)
+            default:
+                return .missing
             }
-            embeddedScanner = scanner
         }
         if let extraction = transform.extraction {
             let text: [UInt8]

@@ -18,6 +18,12 @@ enum NumericReading: Equatable {
     case invalid
 }
 
+/// The role of a line when request and response events are paired (`Mapping.events`).
+enum EventKind: Equatable {
+    case request
+    case response
+}
+
 /// A categorical field's reading in one line: bytes of the line, decoded bytes, or nothing.
 enum CategoryReading: Equatable {
     /// A span of the line holding the value as it is.
@@ -55,6 +61,15 @@ struct Record {
 
     /// Seconds since the Unix epoch, or nil when the timestamp is missing, unreadable or not read.
     var timestamp: Double?
+
+    /// Whether the line is a request or a response event, when events are paired; nil otherwise.
+    var eventKind: EventKind?
+
+    /// The id that pairs the line's event with its partner, unescaped; nil when the field is missing or null.
+    var eventID: [UInt8]?
+
+    /// The event time in seconds since the Unix epoch.
+    var eventTime = NumericReading.missing
 
     /// One reading per configured numeric field, in configuration order.
     var numeric: [NumericReading]

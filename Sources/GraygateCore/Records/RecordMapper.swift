@@ -11,6 +11,23 @@ struct RecordMapper {
     private let statusSlot: Int?
     private let errorSlot: Int?
     private let timestampSlot: Int?
+    private let eventSlots: EventSlots?
+
+    /// The slots and type values of an event line's fields.
+    private struct EventSlots {
+        let id: Int
+        let type: Int
+        let time: Int
+        let requestTypes: [[UInt8]]
+        let responseTypes: [[UInt8]]
+    }
+
+    // The slots of each transformed field's path followed by its `json` path, for a payload written in place.
+    private let cohortInPlaceSlot: Int?
+    private let latencyInPlaceSlot: Int?
+    private let errorInPlaceSlot: Int?
+    private let numericInPlaceSlots: [Int?]
+    private let categoricalInPlaceSlots: [Int?]
     private let timestampReading: TimestampReading
     private var timeRange = TimeRangeTracker()
 
@@ -57,6 +74,16 @@ struct RecordMapper {
         errorSlot = mapping.errorPath.map { trie.insert($0) }
         timestampSlot = timestamps == .none ? nil : mapping.timestampPath.map { trie.insert($0) }
         timestampReading = timestamps
+        eventSlots = mapping.events.map { events in
+            EventSlots(id: trie.insert(events.idPath), type: trie.insert(events.typePath), time: trie.insert(events.timePath),
+                       requestTypes: events.requestTypes.map { Array($0.utf8) },
+                       responseTypes: events.responseTypes.map { Array($0.utf8) })
+        }
+        cohortInPlaceSlot = Self.insertInPlacePath(mapping.cohortPath, mapping.cohortTransform, into: &trie)
+        latencyInPlaceSlot = Self.insertInPlacePath(mapping.latencyPath, mapping.latencyTransform, into: &trie)
+        errorInPlaceSlot = mapping.errorPath.flatMap { Self.insertInPlacePath($0, mapping.errorTransform, into: &trie) }
+        numericInPlaceSlots = mapping.numericFields.map { Self.insertInPlacePath($0.path, $0.transform, into: &trie) }
+        categoricalInPlaceSlots = mapping.categoricalFields.map { Self.insertInPlacePath($0.path, $0.transform, into: &trie) }
         numericSlots = mapping.numericFields.map { trie.insert($0.path) }
         categoricalSlots = mapping.categoricalFields.map { trie.insert($0.path) }
         requestSlot = mapping.requestFilter.map { trie.insert($0.path) }
@@ -73,11 +100,19 @@ struct RecordMapper {
         categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
         resolvesCohort = mapping.cohortTransform != nil || mapping.cohortWhenNonEmpty != nil
         resolvesCategorical = mapping.categoricalFields.map { $0.transform != nil }
-        usesShapeFeatures = mapping.requestFilter != nil || resolvesCohort || mapping.latencyTransform != nil
+        usesShapeFeatures = mapping.requestFilter != nil || mapping.events != nil || resolvesCohort || mapping.latencyTransform != nil
             || mapping.latencyListSeparator != nil || mapping.latencyInterval != nil || mapping.errorTransform != nil
             || !mapping.nonErrorValues.isEmpty || mapping.numericFields.contains { $0.transform != nil }
             || resolvesCategorical.contains(true)
         scanner = JSONFieldScanner(trie: trie)
+    }
+
+    /// Adds the path of a `json` transform's value when the field is an object rather than a string.
+    private static func insertInPlacePath(_ path: FieldPath, _ transform: ValueTransform?, into trie: inout PathTrie) -> Int? {
+        guard let embedded = transform?.embeddedPath,
+              let joined = FieldPath(path.description + "." + embedded.description)
+        else { return nil }
+        return trie.insert(joined)
     }
 
     func makeRecord() -> Record {
@@ -202,9 +237,15 @@ struct RecordMapper {
             record.isRequest = isRequest(FieldValueResolver.copy(values[requestSlot], from: line))
             guard record.isRequest else { return }
         }
+        if let eventSlots {
+            readEvent(eventSlots, values: values, line: line, into: &record)
+            record.isRequest = record.eventKind != nil
+            guard record.isRequest else { return }
+        }
 
         if resolvesCohort {
-            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line), into: &record)
+            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line,
+                                           inPlace: cohortInPlaceSlot.map { values[$0] }), into: &record)
         } else {
             assignCohort(values[cohortSlot], base: base, into: &record)
         }
@@ -212,21 +253,27 @@ struct RecordMapper {
         readStatus(values, base: base, into: &record)
         record.hasErrorField = false
         if let errorSlot {
-            readError(resolve(values[errorSlot], with: &errorResolver, line: line), into: &record)
+            readError(resolve(values[errorSlot], with: &errorResolver, line: line,
+                              inPlace: errorInPlaceSlot.map { values[$0] }), into: &record)
         }
 
-        if let latencyStartSlot, let latencyEndSlot {
+        if eventSlots != nil {
+            record.latency = .missing  // The pairing sets it from the two event times.
+        } else if let latencyStartSlot, let latencyEndSlot {
             record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
         } else {
-            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line))
+            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line,
+                                             inPlace: latencyInPlaceSlot.map { values[$0] }))
         }
 
         for (field, slot) in numericSlots.enumerated() {
-            record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line))
+            record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line,
+                                                    inPlace: numericInPlaceSlots[field].map { values[$0] }))
         }
         for (field, slot) in categoricalSlots.enumerated() {
             if resolvesCategorical[field] {
-                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line))
+                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line,
+                                                             inPlace: categoricalInPlaceSlots[field].map { values[$0] }))
             } else {
                 record.categorical[field] = category(values[slot], line: line)
             }
@@ -334,9 +381,9 @@ struct RecordMapper {
 
     @inline(never)
     private func resolve(_ value: ScannedValue, with resolver: inout FieldValueResolver?,
-                         line: UnsafeRawBufferPointer) -> ResolvedValue {
+                         line: UnsafeRawBufferPointer, inPlace: ScannedValue? = nil) -> ResolvedValue {
         guard var current = resolver else { return FieldValueResolver.copy(value, from: line) }
-        let resolved = current.resolve(value, line: line)
+        let resolved = current.resolve(value, line: line, inPlace: inPlace ?? .missing)
         resolver = current
         return resolved
     }
@@ -382,6 +429,28 @@ struct RecordMapper {
         switch value {
         case .missing, .null: return false
         default: return requestValues.isEmpty || Self.text(of: value).map(requestValues.contains) == true
+        }
+    }
+
+    /// Reads the kind, id and time of an event line; the kind is nil for a type that is neither.
+    private func readEvent(_ slots: EventSlots, values: [ScannedValue], line: UnsafeRawBufferPointer, into record: inout Record) {
+        let type = Self.text(of: FieldValueResolver.copy(values[slots.type], from: line))
+        if let type, slots.requestTypes.contains(type) {
+            record.eventKind = .request
+        } else if let type, slots.responseTypes.contains(type) {
+            record.eventKind = .response
+        } else {
+            record.eventKind = nil
+        }
+        record.eventID = Self.text(of: FieldValueResolver.copy(values[slots.id], from: line))
+
+        let time = values[slots.time]
+        if time == .missing || time == .null {
+            record.eventTime = .missing
+        } else if let seconds = timestamp(time, base: line.baseAddress!) {  // Safe: an object line is not empty.
+            record.eventTime = .value(seconds)
+        } else {
+            record.eventTime = .invalid
         }
     }
 

@@ -54,6 +54,17 @@ public enum JSONReportRenderer {
                          ("end", .string(NumberFormat.timestamp(range.upperBound))),
                          ("seconds", .number(((range.upperBound - range.lowerBound) * 1e6).rounded() / 1e6))])
             } ?? .null),
+            ("events", input.events.map { events in
+                .object([
+                    ("paired", .integer(events.paired)),
+                    ("unpaired_requests", .integer(events.unpairedRequests)),
+                    ("unpaired_responses", .integer(events.unpairedResponses)),
+                    ("duplicates", .integer(events.duplicates)),
+                    ("evicted", .integer(events.evicted)),
+                    ("pending", .integer(events.pending)),
+                    ("max_pending", .integer(events.maxPending)),
+                ])
+            } ?? .null),
             ("damage", .array(input.damage.map { damage in
                 .object([("file", .string(damage.path)), ("kind", .string(damage.kind.rawValue)),
                          ("message", .string(damage.message))])

@@ -30,6 +30,12 @@ public enum MarkdownReportRenderer {
         let input = report.input
         lines.append("Lines read: \(input.linesRead) = \(input.acceptedLines) accepted + \(input.rejectedLines) rejected + "
             + "\(input.blankLines) blank.")
+        if let events = input.events {
+            lines.append("")
+            lines.append("Events: \(events.paired) paired, \(events.unpairedRequests) requests without a response, "
+                + "\(events.unpairedResponses) responses without a request (counted without latency), "
+                + "\(events.duplicates) duplicates, \(events.evicted) evicted at max_pending \(events.maxPending).")
+        }
         for note in report.notes {
             lines.append("")
             lines.append("Note: \(cell(note))")

@@ -55,7 +55,7 @@ public struct InputReport: Sendable, Equatable {
     public var unassignedByValue: [String: Int]
     public var unassignedLines: Int
 
-    /// Accepted lines that the request filter set aside as not requests.
+    /// Accepted lines that the request filter set aside as not requests, and event lines of another type.
     public var nonRequestLines = 0
 
     /// The earliest and latest timestamps of the lines read (`mapping.timestamp`), in seconds since the
@@ -63,8 +63,38 @@ public struct InputReport: Sendable, Equatable {
     public var timeRange: ClosedRange<Double>?
     public var damage: [InputDamage]
 
+    /// The outcome counts of the request and response events, when the mapping pairs them; nil otherwise.
+    public var events: EventReport?
+
     /// A Boolean value that indicates whether every line read is accounted for exactly once.
     public var isReconciled: Bool { linesRead == acceptedLines + rejectedLines + blankLines }
+}
+
+/// The outcome counts of the request and response event lines when events are paired.
+///
+/// Once the input ends, every request or response event line is in exactly one count:
+/// `2 × paired + unpairedRequests + unpairedResponses + duplicates + pending`.
+public struct EventReport: Sendable, Equatable {
+    /// Request events matched with their response; each pair is one request with a latency.
+    public var paired: Int
+
+    /// Request events whose response never came; they are not counted as requests.
+    public var unpairedRequests: Int
+
+    /// Response events whose request never came; each counts as a request without a latency.
+    public var unpairedResponses: Int
+
+    /// Events with the id and kind of an event still waiting, ignored as redeliveries.
+    public var duplicates: Int
+
+    /// The part of the unpaired events given up early because `maxPending` events were waiting.
+    public var evicted: Int
+
+    /// Events still waiting for their partner: nonzero only in `watch` reports before the input ends.
+    public var pending: Int
+
+    /// The configured limit on waiting events (`mapping.events.max_pending`).
+    public var maxPending: Int
 }
 
 /// The figures of one cohort.

@@ -31,7 +31,12 @@ enum ReportBuilder {
                 unassignedLines: input.unassigned.total,
                 nonRequestLines: input.nonRequestLines,
                 timeRange: input.firstTimestamp.flatMap { first in input.lastTimestamp.map { first...$0 } },
-                damage: input.damage),
+                damage: input.damage,
+                events: configuration.mapping.events.map { events in
+                    EventReport(paired: input.events.paired, unpairedRequests: input.events.unpairedRequests,
+                                unpairedResponses: input.events.unpairedResponses, duplicates: input.events.duplicates,
+                                evicted: input.events.evicted, pending: 0, maxPending: events.maxPending)
+                }),
             cohorts: Cohort.allCases.map { cohortReport($0, summary[$0], configuration: configuration) },
             traffic: TrafficReport(
                 grayShare: assigned > 0 ? Double(summary.gray.requests) / Double(assigned) : nil,

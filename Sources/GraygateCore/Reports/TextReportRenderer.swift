@@ -95,6 +95,9 @@ public struct TextReportRenderer {
             lines.append("Time range: \(NumberFormat.timestamp(range.lowerBound)) to \(NumberFormat.timestamp(range.upperBound)) "
                 + "(\(NumberFormat.duration(range.upperBound - range.lowerBound))), by mapping.timestamp.")
         }
+        if let events = input.events {
+            lines.append(eventSummary(events))
+        }
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")
@@ -107,6 +110,26 @@ public struct TextReportRenderer {
             lines.append("Damaged input: \(damage.message)")
         }
         return lines
+    }
+
+    private func eventSummary(_ events: EventReport) -> String {
+        var parts = ["\(plural(events.paired, "pair"))"]
+        if events.unpairedRequests > 0 {
+            parts.append("\(plural(events.unpairedRequests, "request event")) without a response, not counted as requests")
+        }
+        if events.unpairedResponses > 0 {
+            parts.append("\(plural(events.unpairedResponses, "response event")) without a request, counted as requests without latency")
+        }
+        if events.duplicates > 0 {
+            parts.append("\(plural(events.duplicates, "duplicate event")) ignored")
+        }
+        if events.evicted > 0 {
+            parts.append("\(events.evicted) of the unpaired given up early at max_pending \(events.maxPending)")
+        }
+        if events.pending > 0 {
+            parts.append("\(plural(events.pending, "event")) waiting for a partner")
+        }
+        return "Events: " + parts.joined(separator: "; ") + "."
     }
 
     // MARK: - Formatting

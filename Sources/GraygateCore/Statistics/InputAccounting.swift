@@ -71,8 +71,11 @@ struct InputAccounting: Sendable, Equatable, Codable {
     private(set) var blankLines = 0
     private(set) var acceptedLines = 0
 
-    /// Accepted lines that the request filter set aside as not requests.
+    /// Accepted lines that the request filter set aside as not requests, and event lines of another type.
     private(set) var nonRequestLines = 0
+
+    /// The counts of paired event lines (`Mapping.events`); all zero without pairing.
+    private(set) var events = EventCounts()
     private(set) var rejectedByReason: [RejectionReason: Int] = [:]
 
     /// The first rejected lines in input order, at most `maxExamples` of them.
@@ -114,6 +117,10 @@ struct InputAccounting: Sendable, Equatable, Codable {
         nonRequestLines += 1
     }
 
+    mutating func countEvents(_ update: (inout EventCounts) -> Void) {
+        update(&events)
+    }
+
     mutating func countUnassigned(_ value: UnsafeRawBufferPointer) {
         unassigned.record(value)
     }
@@ -138,6 +145,7 @@ struct InputAccounting: Sendable, Equatable, Codable {
         nonRequestLines += other.nonRequestLines
         if let first = other.firstTimestamp { firstTimestamp = min(firstTimestamp ?? first, first) }
         if let last = other.lastTimestamp { lastTimestamp = max(lastTimestamp ?? last, last) }
+        events.merge(other.events)
         bytesRead += other.bytesRead
         for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
         examples = Array((examples + other.examples)
@@ -145,5 +153,35 @@ struct InputAccounting: Sendable, Equatable, Codable {
             .prefix(maxExamples))
         damage += other.damage
         unassigned.merge(other.unassigned)
+    }
+}
+
+/// The outcome counts of the request and response event lines, when events are paired.
+///
+/// Every accepted event line of a request or response type ends in exactly one of these counts once the
+/// input ends: `2 × paired + unpairedRequests + unpairedResponses + duplicates`. Until then some wait for
+/// their partner. `evicted` is the part of the unpaired counts given up early at the `max_pending` limit.
+struct EventCounts: Sendable, Equatable, Codable {
+    /// Request events matched with their response; each pair is one request with a latency.
+    var paired = 0
+
+    /// Request events whose response never came; they are not requests in the cohort figures.
+    var unpairedRequests = 0
+
+    /// Response events whose request never came; each is a request without a latency.
+    var unpairedResponses = 0
+
+    /// Events with the id and kind of an event still waiting, ignored as redeliveries.
+    var duplicates = 0
+
+    /// Unpaired events given up because `max_pending` events were already waiting.
+    var evicted = 0
+
+    mutating func merge(_ other: EventCounts) {
+        paired += other.paired
+        unpairedRequests += other.unpairedRequests
+        unpairedResponses += other.unpairedResponses
+        duplicates += other.duplicates
+        evicted += other.evicted
     }
 }

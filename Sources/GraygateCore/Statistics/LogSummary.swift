@@ -23,6 +23,11 @@ struct LogSummary: Sendable, Equatable, Codable {
             input.countNonRequest()
             return
         }
+        recordRequest(record, line: line)
+    }
+
+    /// Records a request in its cohort without counting a line, for a request that paired events make.
+    mutating func recordRequest(_ record: Record, line: UnsafeRawBufferPointer) {
         switch record.cohort {
         case .gray:
             gray.record(record, line: line)

@@ -34,6 +34,10 @@ public enum SummaryFile {
             "exact=\(configuration.input.exactSampleLimit)",
             "accuracy=\(configuration.input.sketchRelativeAccuracy)",
         ]
+        if let events = mapping.events {
+            // Appended only when set, so summaries made before pairing existed keep their fingerprint.
+            parts.append("events=\(String(describing: events))")
+        }
         for field in mapping.numericFields {
             parts.append("numeric=\(field.name)|\(field.path)|\(field.range.map { "\($0.lowerBound)..\($0.upperBound)" } ?? "-")|\(field.resolution.map { "\($0)" } ?? "-")|\(String(describing: field.transform))")
         }

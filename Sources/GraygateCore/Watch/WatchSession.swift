@@ -34,6 +34,10 @@ public final class WatchSession {
     private var mapper: RecordMapper
     private var record: Record
     private var framer: LineFramer
+
+    /// The pairing of request and response events, when the mapping has `events`. Events wait here across
+    /// intervals, and each pair is recorded in the interval of the line that completes it.
+    private var pairer: EventPairer?
     private var format = Format.undetermined([])
     private var rejectedCount = 0
     private let evidence = SequentialEvidence()
@@ -58,6 +62,7 @@ public final class WatchSession {
         mapper = RecordMapper(mapping: configuration.mapping, timestamps: settings.windowClock == .log ? .everyLine : .range)
         record = mapper.makeRecord()
         framer = LineFramer(maxLineLength: configuration.input.maxLineBytes)
+        pairer = configuration.mapping.events.map { EventPairer(maxPending: $0.maxPending) }
 
         // The window shows figures only: its tests would look at the same lines again without correction.
         var windowConfiguration = configuration
@@ -138,6 +143,13 @@ public final class WatchSession {
             }
         }
         framer.finish { handle($0, at: seconds) }
+        finishPairing(at: seconds)
+    }
+
+    /// Gives up the events still waiting for their partner, since no more lines will come.
+    private func finishPairing(at seconds: Double) {
+        guard pairer != nil else { return }
+        summaries.updateNewest(orAt: summaries.interval(at: seconds - startSeconds)) { pairer?.finish(into: &$0) }
     }
 
     private func inflate(_ bytes: UnsafeRawBufferPointer, with decoder: any GzipDecoder, at seconds: Double) {
@@ -155,6 +167,7 @@ public final class WatchSession {
     private func end(with damage: InputDamage, at seconds: Double) {
         framer.finishAfterDamage { handle($0, at: seconds) }
         summaries.updateNewest(orAt: summaries.interval(at: seconds - startSeconds)) { $0.input.recordDamage(damage) }
+        finishPairing(at: seconds)
         self.damage = damage
     }
 
@@ -177,9 +190,9 @@ public final class WatchSession {
                     : arrival
                 let accepted = record
                 if let interval {
-                    summaries.update(interval: interval) { $0.record(accepted, line: bytes) }
+                    summaries.update(interval: interval) { accept(accepted, line: bytes, into: &$0) }
                 } else {
-                    summaries.updateNewest(orAt: arrival) { $0.record(accepted, line: bytes) }
+                    summaries.updateNewest(orAt: arrival) { accept(accepted, line: bytes, into: &$0) }
                 }
             case .blank:
                 summaries.updateNewest(orAt: arrival) { $0.input.countBlank() }
@@ -192,6 +205,14 @@ public final class WatchSession {
                    arrival: arrival)
         case .cut(let number, let length):
             reject(number, .cutByDamage, ChunkParser.cutDetail(length: length), arrival: arrival)
+        }
+    }
+
+    private func accept(_ record: Record, line: UnsafeRawBufferPointer, into summary: inout LogSummary) {
+        if pairer != nil {
+            pairer?.take(record, line: line, into: &summary)
+        } else {
+            summary.record(record, line: line)
         }
     }
 
@@ -221,8 +242,9 @@ public final class WatchSession {
             }
         }
         let files = [inputName]
-        let report = ReportBuilder.build(summary: summaries.cumulative(), configuration: configuration, files: files,
+        var report = ReportBuilder.build(summary: summaries.cumulative(), configuration: configuration, files: files,
                                          sequential: evidence)
+        report.input.events?.pending = pairer?.pendingCount ?? 0
         let window = summaries.window().map {
             ReportBuilder.build(summary: $0, configuration: windowConfiguration, files: files)
         }
