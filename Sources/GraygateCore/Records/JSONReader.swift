@@ -123,6 +123,12 @@ struct Reader {
     func decodeString(_ span: ByteSpan) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(span.count)
+        decodeString(span, appendingTo: &output)
+        return output
+    }
+
+    /// Decodes the escapes of an already validated string span, appending the UTF-8 bytes to `output`.
+    func decodeString(_ span: ByteSpan, appendingTo output: inout [UInt8]) {
         var index = span.start
         let end = span.start + span.count
         while index < end {
@@ -156,7 +162,6 @@ struct Reader {
                 output.append(escaped)  // The quote, backslash and slash stand for themselves.
             }
         }
-        return output
     }
 
     private func readHex4(at index: Int) -> UInt32 {
