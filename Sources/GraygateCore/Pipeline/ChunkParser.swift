@@ -1,4 +1,4 @@
-/// Parses chunks into one worker's own log summary: framing, scanning, mapping and accumulating.
+/// Parses chunks into one worker's own log summary: framing, unwrapping, scanning, mapping and accumulating.
 ///
 /// Each parser thread owns one, so the hot loop takes no lock. Line numbers are counted from the start of
 /// each chunk; the run renumbers them once every chunk's line count is known.
@@ -9,7 +9,7 @@ struct ChunkParser {
     private let maxLineLength: Int
     private let paths: [String]
 
-    /// The number of lines in each chunk parsed, by chunk sequence number.
+    /// The number of physical lines in each chunk parsed, by chunk sequence number.
     private(set) var lineCounts: [Int: Int] = [:]
 
     /// Seconds spent parsing, for `--stats`.
@@ -33,23 +33,29 @@ struct ChunkParser {
         let lines: Int
         switch chunk.content {
         case .lines(let buffer):
+            // The reader ends a chunk where no wrapped line is open, or marks it, so pieces are joined within it.
             var framer = LineFramer(maxLineLength: maxLineLength, stripsByteOrderMark: chunk.startsInput)
-            framer.feed(buffer.bytes) { handle($0, chunk: chunk) }
-            framer.finish { handle($0, chunk: chunk) }
+            var unwrapper = LineUnwrapper(wrapper: chunk.wrapper, maxLineLength: maxLineLength,
+                                          discarding: chunk.discardingStreams)
+            framer.feed(buffer.bytes) { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+            framer.finish { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+            unwrapper.finish(cutInsideLine: chunk.endsInsideLine) { handle($0, chunk: chunk) }
+            summary.input.countJoinedPieces(unwrapper.joinedPieces)
             lines = framer.lineCount
         case .oversizedLine(let length):
-            handle(.oversized(number: 1, length: length), chunk: chunk)
+            let detail = LineUnwrapper.oversizedDetail(length: length, limit: maxLineLength)
+            handle(.rejected(number: 1, reason: .lineTooLong, detail: detail), chunk: chunk)
             lines = 1
         case .cutLine(let length):
-            handle(.cut(number: 1, length: length), chunk: chunk)
+            handle(.rejected(number: 1, reason: .cutByDamage, detail: LineUnwrapper.cutDetail(length: length)), chunk: chunk)
             lines = 1
         }
         lineCounts[chunk.sequence] = lines
         return lines
     }
 
-    private mutating func handle(_ framed: FramedLine, chunk: Chunk) {
-        switch framed {
+    private mutating func handle(_ logical: LogicalLine, chunk: Chunk) {
+        switch logical {
         case .line(let bytes, let number):
             switch mapper.read(bytes, into: &record) {
             case .object:
@@ -60,10 +66,8 @@ struct ChunkParser {
                 let (reason, detail) = Self.rejection(of: bytes, error)
                 reject(chunk, number, reason, detail)
             }
-        case .oversized(let number, let length):
-            reject(chunk, number, .lineTooLong, Self.oversizedDetail(length: length, limit: maxLineLength))
-        case .cut(let number, let length):
-            reject(chunk, number, .cutByDamage, Self.cutDetail(length: length))
+        case .rejected(let number, let reason, let detail):
+            reject(chunk, number, reason, detail)
         }
     }
 
@@ -73,14 +77,6 @@ struct ChunkParser {
             return (.notAnObject, "the line is \(describeTopLevelValue(line)), not an object")
         }
         return (.invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
-    }
-
-    static func oversizedDetail(length: Int, limit: Int) -> String {
-        "\(length) bytes, over the limit of \(limit) (input.max_line_bytes)"
-    }
-
-    static func cutDetail(length: Int) -> String {
-        "\(length) bytes before the damage"
     }
 
     private mutating func reject(_ chunk: Chunk, _ number: Int, _ reason: RejectionReason, _ detail: String) {
