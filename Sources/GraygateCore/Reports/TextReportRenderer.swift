@@ -90,6 +90,10 @@ public struct TextReportRenderer {
         lines.append("Input: \(files), \(input.linesRead) lines read = \(input.acceptedLines) accepted + "
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
             + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "") + ".")
+        if input.joinedPieces > 0 {
+            lines.append("Joined \(plural(input.joinedPieces, "piece")) of split container log lines into their lines: "
+                + "\(input.linesRead + input.joinedPieces) physical lines read.")
+        }
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")
