@@ -105,7 +105,7 @@ struct LineUnwrapper {
             guard let line = open[stream.rawValue] else { continue }
             open[stream.rawValue] = nil
             let detail = cutInsideLine
-                ? "\(line.bytes.count) bytes in \(line.pieces) pieces so far, spread over more input than the reader holds at once"
+                ? "\(line.bytes.count) bytes in \(Self.pieces(line.pieces)) so far, spread over more input than the reader keeps at once"
                 : "\(line.pieces) partial \(line.pieces == 1 ? "piece" : "pieces") of \(line.bytes.count) bytes, and the input ended before the final piece"
             try handle(.rejected(number: line.number, reason: cutInsideLine ? .lineTooLong : .unfinishedLine, detail: detail))
         }
@@ -210,13 +210,17 @@ struct LineUnwrapper {
         for stream in LogStream.allCases where streams.contains(LogStreams(stream)) {
             guard let line = open[stream.rawValue] else { continue }
             open[stream.rawValue] = nil
-            let detail = "\(line.bytes.count) bytes in \(line.pieces) pieces so far, spread over more than \(tracker.maxSpan) "
+            let detail = "\(line.bytes.count) bytes in \(Self.pieces(line.pieces)) so far, spread over more than \(tracker.maxSpan) "
                 + "bytes of input (twice input.max_line_bytes) without a final piece"
             try handle(.rejected(number: line.number, reason: .lineTooLong, detail: detail))
         }
     }
 
     // MARK: - Details
+
+    private static func pieces(_ count: Int) -> String {
+        count == 1 ? "1 piece" : "\(count) pieces"
+    }
 
     static func oversizedDetail(length: Int, limit: Int) -> String {
         "\(length) bytes, over the limit of \(limit) (input.max_line_bytes)"

@@ -33,40 +33,60 @@ struct ChunkParser {
         let lines: Int
         switch chunk.content {
         case .lines(let buffer):
-            // The reader ends a chunk where no wrapped line is open, or marks it, so pieces are joined within it.
             var framer = LineFramer(maxLineLength: maxLineLength, stripsByteOrderMark: chunk.startsInput)
-            var unwrapper = LineUnwrapper(wrapper: chunk.wrapper, maxLineLength: maxLineLength,
-                                          discarding: chunk.discardingStreams)
-            framer.feed(buffer.bytes) { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
-            framer.finish { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
-            unwrapper.finish(cutInsideLine: chunk.endsInsideLine) { handle($0, chunk: chunk) }
-            summary.input.countJoinedPieces(unwrapper.joinedPieces)
+            if chunk.wrapper == .none {
+                // Unwrapped lines skip the unwrapper, which would only pass them on at some cost per line.
+                framer.feed(buffer.bytes) { handle($0, chunk: chunk) }
+                framer.finish { handle($0, chunk: chunk) }
+            } else {
+                // The reader ends a chunk where no wrapped line is open, or marks it, so pieces are joined within it.
+                var unwrapper = LineUnwrapper(wrapper: chunk.wrapper, maxLineLength: maxLineLength,
+                                              discarding: chunk.discardingStreams)
+                framer.feed(buffer.bytes) { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+                framer.finish { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+                unwrapper.finish(cutInsideLine: chunk.endsInsideLine) { handle($0, chunk: chunk) }
+                summary.input.countJoinedPieces(unwrapper.joinedPieces)
+            }
             lines = framer.lineCount
         case .oversizedLine(let length):
-            let detail = LineUnwrapper.oversizedDetail(length: length, limit: maxLineLength)
-            handle(.rejected(number: 1, reason: .lineTooLong, detail: detail), chunk: chunk)
+            handle(.oversized(number: 1, length: length), chunk: chunk)
             lines = 1
         case .cutLine(let length):
-            handle(.rejected(number: 1, reason: .cutByDamage, detail: LineUnwrapper.cutDetail(length: length)), chunk: chunk)
+            handle(.cut(number: 1, length: length), chunk: chunk)
             lines = 1
         }
         lineCounts[chunk.sequence] = lines
         return lines
     }
 
+    private mutating func handle(_ framed: FramedLine, chunk: Chunk) {
+        switch framed {
+        case .line(let bytes, let number):
+            read(bytes, number: number, chunk: chunk)
+        case .oversized(let number, let length):
+            reject(chunk, number, .lineTooLong, LineUnwrapper.oversizedDetail(length: length, limit: maxLineLength))
+        case .cut(let number, let length):
+            reject(chunk, number, .cutByDamage, LineUnwrapper.cutDetail(length: length))
+        }
+    }
+
     private mutating func handle(_ logical: LogicalLine, chunk: Chunk) {
         switch logical {
         case .line(let bytes, let number):
-            switch mapper.read(bytes, into: &record) {
-            case .object:
-                summary.record(record, line: bytes)
-            case .blank:
-                summary.input.countBlank()
-            case .invalid(let error):
-                let (reason, detail) = Self.rejection(of: bytes, error)
-                reject(chunk, number, reason, detail)
-            }
+            read(bytes, number: number, chunk: chunk)
         case .rejected(let number, let reason, let detail):
+            reject(chunk, number, reason, detail)
+        }
+    }
+
+    private mutating func read(_ bytes: UnsafeRawBufferPointer, number: Int, chunk: Chunk) {
+        switch mapper.read(bytes, into: &record) {
+        case .object:
+            summary.record(record, line: bytes)
+        case .blank:
+            summary.input.countBlank()
+        case .invalid(let error):
+            let (reason, detail) = Self.rejection(of: bytes, error)
             reject(chunk, number, reason, detail)
         }
     }
