@@ -78,24 +78,18 @@ public enum LogWrapper: String, Sendable, CaseIterable {
         return .piece(WrappedPiece(stream: stream, isFinal: isFinal, payload: payload, isEscaped: false))
     }
 
-    /// The start of an RFC 3339 time, where `d` stands for a digit.
-    private static let timeShape = Array("dddd-dd-ddTdd:dd:dd".utf8)
+    /// The offsets of the digits in `YYYY-MM-DDTHH:MM:SS`.
+    private static let timeDigitOffsets = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
 
     /// Returns whether a field starts `YYYY-MM-DDTHH:MM:SS` and goes on, with a fraction or a zone. The time
     /// itself is not read.
     private static func isRFC3339Time(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
         guard count >= 20 else { return false }
-        for (offset, expected) in timeShape.enumerated() {
-            let byte = base[offset]
-            if expected == UInt8(ascii: "d") {
-                guard byte &- UInt8(ascii: "0") < 10 else { return false }
-            } else if expected == UInt8(ascii: "T") {
-                guard byte == UInt8(ascii: "T") || byte == UInt8(ascii: "t") else { return false }
-            } else {
-                guard byte == expected else { return false }
-            }
+        for offset in timeDigitOffsets where base[offset] &- UInt8(ascii: "0") >= 10 {
+            return false
         }
-        return true
+        return base[4] == UInt8(ascii: "-") && base[7] == UInt8(ascii: "-") && base[13] == UInt8(ascii: ":")
+            && base[16] == UInt8(ascii: ":") && (base[10] == UInt8(ascii: "T") || base[10] == UInt8(ascii: "t"))
     }
 
     // MARK: - Docker json-file

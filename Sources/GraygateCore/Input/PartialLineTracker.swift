@@ -37,18 +37,28 @@ struct PartialLineTracker {
 
     /// A Boolean value that indicates whether a stream has a partial line open, so no chunk may end here.
     var isGathering: Bool {
-        LogStream.allCases.contains { if case .gathering = self[$0] { true } else { false } }
+        if case .gathering = states.stdout { return true }
+        if case .gathering = states.stderr { return true }
+        return false
     }
 
     /// The streams whose pieces are being dropped up to their final piece.
     var discardingStreams: LogStreams {
-        LogStreams(LogStream.allCases.filter { self[$0] == .discarding }.map(LogStreams.init))
+        var streams = LogStreams()
+        if states.stdout == .discarding { streams.insert(.stdout) }
+        if states.stderr == .discarding { streams.insert(.stderr) }
+        return streams
     }
 
     /// Moves past one physical line of `lineLength` bytes (its newline not counted), `piece` if it is a valid piece.
     ///
     /// - Returns: the streams whose line is abandoned at this line because it spread past `maxSpan`.
     mutating func advance(past lineLength: Int, piece: (stream: LogStream, isFinal: Bool)?) -> LogStreams {
+        // Most lines are whole: a final piece while no line is open changes nothing but the offset.
+        if states == (.idle, .idle) && piece?.isFinal != false {
+            offset += lineLength + 1
+            return []
+        }
         if let piece {
             switch (self[piece.stream], piece.isFinal) {
             case (_, true): self[piece.stream] = .idle

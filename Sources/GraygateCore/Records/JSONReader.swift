@@ -132,10 +132,12 @@ struct Reader {
         var index = span.start
         let end = span.start + span.count
         while index < end {
-            let byte = base[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
+            // Copies the run up to the next backslash at once rather than byte by byte.
+            let runEnd = memchr(base + index, Int32(UInt8(ascii: "\\")), end - index)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            if runEnd > index {
+                output.append(contentsOf: UnsafeBufferPointer(start: base + index, count: runEnd - index))
+                index = runEnd
                 continue
             }
             let escaped = base[index + 1]
