@@ -53,8 +53,8 @@ enum AnalyzeCommand {
               --stats                  Print throughput and the time of each stage on standard error.
               --gzip-decoder NAME      auto, zlib or isa-l (default: auto, ISA-L when built in).
               --wrapper NAME           Container log format of each line: auto, none, cri (containerd,
-                                       CRI-O) or docker (json-file); the pieces of split lines are joined
-                                       (default: auto, decided per input from its first line).
+                                       CRI-O) or docker (json-file). The pieces of split lines are joined
+                                       (default: auto, decided per input from its first non-blank line).
           -q, --quiet                  Print no text report.
               --no-color               Never color the text report (NO_COLOR also disables color).
           -h, --help                   Show this help.
