@@ -52,6 +52,9 @@ enum AnalyzeCommand {
                                        thread (default: the number of cores; 1 with mapping.events).
               --stats                  Print throughput and the time of each stage on standard error.
               --gzip-decoder NAME      auto, zlib or isa-l (default: auto, ISA-L when built in).
+              --wrapper NAME           Container log format of each line: auto, none, cri (containerd,
+                                       CRI-O) or docker (json-file). The pieces of split lines are joined
+                                       (default: auto, decided per input from its first non-blank line).
           -q, --quiet                  Print no text report.
               --no-color               Never color the text report (NO_COLOR also disables color).
           -h, --help                   Show this help.
@@ -67,6 +70,7 @@ enum AnalyzeCommand {
           graygate analyze fixtures/healthy.jsonl.gz
           graygate analyze --config team.json --json report.json /var/log/model/*.log.gz
           kubectl logs deploy/model | graygate analyze --expected-gray-share 0.1 -
+          graygate analyze /var/log/pods/prod_model-*/model/*.log
         """
 
     /// The options that shape how logs are read, shared with `summarize`.
@@ -87,6 +91,7 @@ enum AnalyzeCommand {
         .init(names: ["--workers"], takesValue: true),
         .init(names: ["--stats"], takesValue: false),
         .init(names: ["--gzip-decoder"], takesValue: true),
+        .init(names: ["--wrapper"], takesValue: true),
     ]
 
     static let options: [ArgumentParser.Option] = readingOptions + [
@@ -246,6 +251,13 @@ enum AnalyzeCommand {
             mapping.errorTransform = nil
         }
         configuration.mapping = mapping
+
+        if let name = parser.value("--wrapper") {
+            guard let wrapper = LogWrapper(rawValue: name) else {
+                throw UsageError(message: "invalid value '\(name)' for --wrapper: expected auto, none, cri or docker", command: command)
+            }
+            configuration.input.wrapper = wrapper
+        }
 
         var checks = configuration.checks
         if let share = try parser.double("--expected-gray-share") {

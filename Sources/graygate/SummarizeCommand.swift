@@ -21,6 +21,7 @@ enum SummarizeCommand {
                                    Mapping flags, as for 'graygate analyze'.
               --workers N          Parser threads (default: the number of cores).
               --gzip-decoder NAME  auto, zlib or isa-l (default: auto).
+              --wrapper NAME       auto, none, cri or docker, as for 'graygate analyze' (default: auto).
               --show-rejected N    Rejected lines to print on standard error (default: 5).
               --stats              Print throughput and the time of each stage on standard error.
           -h, --help               Show this help.

@@ -15,7 +15,7 @@ enum WatchCommand {
 
         The latency and error-rate checks use anytime-valid sequential tests (mixture SPRT): looking
         at every interval keeps the chance of failing a healthy release at --alpha, however long the
-        watch runs. Input may be plain or gzip, as for analyze.
+        watch runs. Input may be plain or gzip, and wrapped by a container runtime, as for analyze.
 
         OPTIONS:
           -c, --config FILE            JSON configuration, as for analyze; flags below override it.
@@ -42,8 +42,8 @@ enum WatchCommand {
               --expected-gray-share X  Share of traffic routed to gray; enables the traffic-split check.
               --cohort-path PATH, --gray VALUES, --normal VALUES, --latency-path PATH,
               --latency-unit UNIT, --status-path PATH, --error-status CODES, --error-path PATH,
-              --alpha X, --min-samples N, --max-rejected-share X, --gzip-decoder NAME
-                                       As for analyze.
+              --alpha X, --min-samples N, --max-rejected-share X, --gzip-decoder NAME,
+              --wrapper NAME           As for analyze.
               --show-rejected N        Rejected lines to print on standard error (default: 5).
           -q, --quiet                  Print no status lines and no final text report.
               --no-color               Never color the final text report.

@@ -103,6 +103,21 @@ struct ConfigurationLoaderTests {
         #expect(found.count == 6)
     }
 
+    @Test("input wrapper is read and checked")
+    func inputWrapper() throws {
+        #expect(try parse(#"{"input": {"wrapper": "cri"}}"#).input.wrapper == .cri)
+        #expect(try parse(#"{"input": {"wrapper": "none"}}"#).input.wrapper == LogWrapper.none)
+
+        let unknown = problems(#"{"input": {"wrapper": "crio"}}"#)
+        #expect(unknown.count == 1)
+        #expect(unknown.first?.path == "$.input.wrapper")
+        #expect(unknown.first?.message == "unknown wrapper 'crio'; expected one of auto, none, cri, docker")
+
+        let notString = problems(#"{"input": {"wrapper": true}}"#)
+        #expect(notString.first?.path == "$.input.wrapper")
+        #expect(notString.first?.message.hasPrefix("expected a string") == true)
+    }
+
     @Test("invalid JSON is one problem at the root")
     func invalidJSON() {
         let found = problems("{\"mapping\": ")

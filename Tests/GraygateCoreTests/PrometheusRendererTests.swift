@@ -88,8 +88,10 @@ struct PrometheusRendererTests {
         #expect(Self.sampleLines(text, family: "graygate_rejected_lines_total") == [
             #"graygate_rejected_lines_total{reason="cut_by_damaged_input"} 0"#,
             #"graygate_rejected_lines_total{reason="invalid_json"} 8"#,
+            #"graygate_rejected_lines_total{reason="invalid_wrapper"} 0"#,
             #"graygate_rejected_lines_total{reason="line_too_long"} 0"#,
             #"graygate_rejected_lines_total{reason="not_an_object"} 2"#,
+            #"graygate_rejected_lines_total{reason="unfinished_line"} 0"#,
         ])
         #expect(Self.sampleLines(text, family: "graygate_requests_total") == [
             #"graygate_requests_total{cohort="gray"} 188"#,

@@ -188,5 +188,8 @@ public struct InputSettings: Sendable, Equatable {
     /// The relative accuracy of the latency and numeric sketches.
     public var sketchRelativeAccuracy = 0.005
 
+    /// The container log format each line is wrapped in, decided per input from its first line by default.
+    public var wrapper = LogWrapper.automatic
+
     public init() {}
 }

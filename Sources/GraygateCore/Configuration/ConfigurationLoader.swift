@@ -436,7 +436,8 @@ private struct ConfigurationReader {
 
     private mutating func readInput(_ value: JSONDocument, into input: inout InputSettings) {
         let at = "$.input"
-        guard let fields = object(value, at: at, keys: ["max_line_bytes", "exact_sample_limit", "sketch_relative_accuracy"]) else { return }
+        let keys = ["max_line_bytes", "exact_sample_limit", "sketch_relative_accuracy", "wrapper"]
+        guard let fields = object(value, at: at, keys: keys) else { return }
         if let value = fields["max_line_bytes"], let bytes = integer(value, at: "\(at).max_line_bytes") {
             if (64...(1 << 30)).contains(bytes) { input.maxLineBytes = bytes } else {
                 problem("\(at).max_line_bytes", "must be between 64 and 1073741824, got \(bytes)")
@@ -450,6 +451,14 @@ private struct ConfigurationReader {
         if let value = fields["sketch_relative_accuracy"], let accuracy = number(value, at: "\(at).sketch_relative_accuracy") {
             if accuracy >= 0.0001 && accuracy <= 0.05 { input.sketchRelativeAccuracy = accuracy } else {
                 problem("\(at).sketch_relative_accuracy", "must be between 0.0001 and 0.05, got \(accuracy)")
+            }
+        }
+        if let value = fields["wrapper"], let name = string(value, at: "\(at).wrapper") {
+            if let wrapper = LogWrapper(rawValue: name) {
+                input.wrapper = wrapper
+            } else {
+                let known = LogWrapper.allCases.map(\.rawValue).joined(separator: ", ")
+                problem("\(at).wrapper", "unknown wrapper '\(name)'; expected one of \(known)")
             }
         }
     }

@@ -11,6 +11,16 @@ struct Chunk: Sendable {
 
     var content: Content
 
+    /// The container log format of the chunk's lines; the reader resolves `.automatic` before it cuts a chunk.
+    var wrapper = LogWrapper.none
+
+    /// Streams whose wrapped line began in an earlier chunk and was already rejected; their pieces in this
+    /// chunk are dropped up to the final one.
+    var discardingStreams = LogStreams()
+
+    /// Whether the reader had to end the chunk inside open wrapped lines, which the parser then rejects as too long.
+    var endsInsideLine = false
+
     enum Content: Sendable {
         /// Whole lines; only the last chunk of an input may end without a newline.
         case lines(ChunkBuffer)

@@ -1,4 +1,4 @@
-/// Parses chunks into one worker's own log summary: framing, scanning, mapping and accumulating.
+/// Parses chunks into one worker's own log summary: framing, unwrapping, scanning, mapping and accumulating.
 ///
 /// Each parser thread owns one, so the hot loop takes no lock. Line numbers are counted from the start of
 /// each chunk; the run renumbers them once every chunk's line count is known.
@@ -13,7 +13,7 @@ struct ChunkParser {
     /// input order, so a parser that pairs must be the only one.
     private var pairer: EventPairer?
 
-    /// The number of lines in each chunk parsed, by chunk sequence number.
+    /// The number of physical lines in each chunk parsed, by chunk sequence number.
     private(set) var lineCounts: [Int: Int] = [:]
 
     /// The cohort of every request of an input, by input position, for logs that name no cohort.
@@ -52,8 +52,19 @@ struct ChunkParser {
         switch chunk.content {
         case .lines(let buffer):
             var framer = LineFramer(maxLineLength: maxLineLength, stripsByteOrderMark: chunk.startsInput)
-            framer.feed(buffer.bytes) { handle($0, chunk: chunk) }
-            framer.finish { handle($0, chunk: chunk) }
+            if chunk.wrapper == .none {
+                // Unwrapped lines skip the unwrapper, which would only pass them on at some cost per line.
+                framer.feed(buffer.bytes) { handle($0, chunk: chunk) }
+                framer.finish { handle($0, chunk: chunk) }
+            } else {
+                // The reader ends a chunk where no wrapped line is open, or marks it, so pieces are joined within it.
+                var unwrapper = LineUnwrapper(wrapper: chunk.wrapper, maxLineLength: maxLineLength,
+                                              discarding: chunk.discardingStreams)
+                framer.feed(buffer.bytes) { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+                framer.finish { framed in unwrapper.feed(framed) { handle($0, chunk: chunk) } }
+                unwrapper.finish(cutInsideLine: chunk.endsInsideLine) { handle($0, chunk: chunk) }
+                summary.input.countJoinedPieces(unwrapper.joinedPieces)
+            }
             lines = framer.lineCount
         case .oversizedLine(let length):
             handle(.oversized(number: 1, length: length), chunk: chunk)
@@ -73,26 +84,39 @@ struct ChunkParser {
     private mutating func handle(_ framed: FramedLine, chunk: Chunk) {
         switch framed {
         case .line(let bytes, let number):
-            switch mapper.read(bytes, into: &record) {
-            case .object:
-                if let chunkCohort {
-                    record.cohort = chunkCohort
-                }
-                if pairer != nil {
-                    pairer?.take(record, line: bytes, into: &summary)
-                } else {
-                    summary.record(record, line: bytes)
-                }
-            case .blank:
-                summary.input.countBlank()
-            case .invalid(let error):
-                let (reason, detail) = Self.rejection(of: bytes, error)
-                reject(chunk, number, reason, detail)
-            }
+            read(bytes, number: number, chunk: chunk)
         case .oversized(let number, let length):
-            reject(chunk, number, .lineTooLong, Self.oversizedDetail(length: length, limit: maxLineLength))
+            reject(chunk, number, .lineTooLong, LineUnwrapper.oversizedDetail(length: length, limit: maxLineLength))
         case .cut(let number, let length):
-            reject(chunk, number, .cutByDamage, Self.cutDetail(length: length))
+            reject(chunk, number, .cutByDamage, LineUnwrapper.cutDetail(length: length))
+        }
+    }
+
+    private mutating func handle(_ logical: LogicalLine, chunk: Chunk) {
+        switch logical {
+        case .line(let bytes, let number):
+            read(bytes, number: number, chunk: chunk)
+        case .rejected(let number, let reason, let detail):
+            reject(chunk, number, reason, detail)
+        }
+    }
+
+    private mutating func read(_ bytes: UnsafeRawBufferPointer, number: Int, chunk: Chunk) {
+        switch mapper.read(bytes, into: &record) {
+        case .object:
+            if let chunkCohort {
+                record.cohort = chunkCohort
+            }
+            if pairer != nil {
+                pairer?.take(record, line: bytes, into: &summary)
+            } else {
+                summary.record(record, line: bytes)
+            }
+        case .blank:
+            summary.input.countBlank()
+        case .invalid(let error):
+            let (reason, detail) = Self.rejection(of: bytes, error)
+            reject(chunk, number, reason, detail)
         }
     }
 
@@ -102,14 +126,6 @@ struct ChunkParser {
             return (.notAnObject, "the line is \(describeTopLevelValue(line)), not an object")
         }
         return (.invalidJSON, "\(error.kind.rawValue) at column \(error.column)")
-    }
-
-    static func oversizedDetail(length: Int, limit: Int) -> String {
-        "\(length) bytes, over the limit of \(limit) (input.max_line_bytes)"
-    }
-
-    static func cutDetail(length: Int) -> String {
-        "\(length) bytes before the damage"
     }
 
     private mutating func reject(_ chunk: Chunk, _ number: Int, _ reason: RejectionReason, _ detail: String) {

@@ -20,6 +20,9 @@ struct ChunkReader {
     /// The gzip decoder for gzip input.
     var decoder = GzipDecoderChoice.automatic
 
+    /// The container log format of the input's lines, from `input.wrapper`.
+    var wrapper = LogWrapper.automatic
+
     /// Time spent in `read(2)`, for `--stats`.
     private(set) var readSeconds = 0.0
 
@@ -56,7 +59,7 @@ struct ChunkReader {
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: max(blockSize, 2), alignment: 64)
         defer { block.deallocate() }
         let chunker = LineChunker(inputIndex: inputIndex, firstSequence: nextSequence, maxLineLength: maxLineLength,
-                                  pool: pool, emit: emit)
+                                  wrapper: wrapper, pool: pool, emit: emit)
         defer {
             nextSequence = chunker.nextSequence
             plainBytes = chunker.plainBytes
@@ -124,12 +127,22 @@ struct ChunkReader {
 /// Each chunk ends at the last newline of a filled buffer, and the bytes after it start the next chunk, so
 /// no line is split between parsers. A line longer than `maxLineLength` is dropped as it arrives and sent
 /// on as `.oversizedLine`, so memory stays bounded. A shorter line that fills a buffer grows the buffer.
+///
+/// In a wrapped log (CRI or Docker json-file) a chunk ends instead at the last newline where no stream has
+/// an open line, found by `WrappedLineCutter`, so every piece of a line goes to the same parser. Where open
+/// lines leave no such point, the buffer grows to `WrappedLineCutter.maxBufferWithOpenLines`. Past that the
+/// chunk is cut at its last newline and marked, so its parser rejects the open lines as too long.
 private final class LineChunker {
     let inputIndex: Int
     let maxLineLength: Int
     let pool: ChunkBufferPool
     let emit: (Chunk) -> Void
     private(set) var nextSequence: Int
+
+    private var cutter: WrappedLineCutter
+
+    /// The streams whose pieces the parser of the current buffer's chunk must drop.
+    private var discardingAtStart = LogStreams()
 
     /// The bytes taken in so far.
     private(set) var plainBytes: UInt64 = 0
@@ -147,10 +160,12 @@ private final class LineChunker {
         scratch.deallocate()
     }
 
-    init(inputIndex: Int, firstSequence: Int, maxLineLength: Int, pool: ChunkBufferPool, emit: @escaping (Chunk) -> Void) {
+    init(inputIndex: Int, firstSequence: Int, maxLineLength: Int, wrapper: LogWrapper, pool: ChunkBufferPool,
+         emit: @escaping (Chunk) -> Void) {
         self.inputIndex = inputIndex
         self.nextSequence = firstSequence
         self.maxLineLength = maxLineLength
+        cutter = WrappedLineCutter(wrapper: wrapper, maxLineLength: maxLineLength)
         self.pool = pool
         self.emit = emit
     }
@@ -203,6 +218,7 @@ private final class LineChunker {
                     return
                 }
                 send(.oversizedLine(length: discarded + newline))
+                cutter.skip(lineLength: discarded + newline)
                 discardedLength = nil
                 remaining = UnsafeRawBufferPointer(rebasing: remaining[(newline + 1)...])
                 continue
@@ -230,6 +246,7 @@ private final class LineChunker {
         if let last = buffer {
             buffer = nil
             if last.count > 0 {
+                cutter.scan(last.bytes, throughEnd: true)  // An input of one line needs its wrapper decided too.
                 send(.lines(last))
             } else {
                 pool.release(last)
@@ -252,6 +269,7 @@ private final class LineChunker {
         let cut = last.count - complete
         if complete > 0 {
             last.count = complete
+            cutter.scan(last.bytes)
             send(.lines(last))
         } else {
             pool.release(last)
@@ -259,8 +277,15 @@ private final class LineChunker {
         if cut > 0 { send(.cutLine(length: cut)) }
     }
 
-    /// Sends a full buffer up to its last newline and carries the rest into a new buffer.
+    /// Sends a full buffer up to its last newline, or in a wrapped log up to its last place without open
+    /// lines, and carries the rest into a new buffer.
     private func cutFullBuffer(_ full: ChunkBuffer) {
+        cutter.scan(full.bytes)
+        if cutter.readsLines, let cut = cutter.lastCut {
+            carry(full, after: cut.end, discarding: cut.discarding, endsInsideLine: false)
+            return
+        }
+
         // The last line is short next to a chunk, so the backward search ends quickly.
         guard let lastNewline = full.bytes.lastIndex(of: 0x0A) else {
             // One line fills the buffer: grow it while the line may still be within the limit, else drop it.
@@ -269,23 +294,43 @@ private final class LineChunker {
             } else {
                 discardedLength = full.count
                 full.count = 0
+                cutter.moveBuffer(after: 0)
             }
             return
         }
+        guard cutter.readsLines else {
+            carry(full, after: lastNewline + 1, discarding: [], endsInsideLine: false)
+            return
+        }
 
-        let next = pool.acquire()
-        let carried = full.count - (lastNewline + 1)
-        next.grow(to: carried)  // Only a buffer grown for a long line can carry more than a pooled one holds.
-        UnsafeMutableRawBufferPointer(rebasing: next.storage[0..<carried])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: full.bytes[(lastNewline + 1)...]))
-        next.count = carried
-        full.count = lastNewline + 1
-        buffer = next
-        send(.lines(full))
+        // Open wrapped lines run through the whole buffer: wait for their final pieces, up to a bound.
+        if full.capacity < cutter.maxBufferWithOpenLines {
+            full.grow(to: min(full.capacity * 2, cutter.maxBufferWithOpenLines))
+            return
+        }
+        // NOTE: only open lines of both streams that overlap one another, or a physical line over the limit
+        // inside an open line, get here. Where the cut falls then depends on the chunk size.
+        carry(full, after: lastNewline + 1, discarding: cutter.cutInsideOpenLines(), endsInsideLine: true)
     }
 
-    private func send(_ content: Chunk.Content) {
-        emit(Chunk(inputIndex: inputIndex, sequence: nextSequence, startsInput: startsInput, content: content))
+    /// Sends `full` up to `end` and carries the bytes after it into a new buffer.
+    private func carry(_ full: ChunkBuffer, after end: Int, discarding: LogStreams, endsInsideLine: Bool) {
+        let next = pool.acquire()
+        let carried = full.count - end
+        next.grow(to: carried)  // Only a buffer grown for a long line can carry more than a pooled one holds.
+        UnsafeMutableRawBufferPointer(rebasing: next.storage[0..<carried])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: full.bytes[end...]))
+        next.count = carried
+        full.count = end
+        buffer = next
+        cutter.moveBuffer(after: end)
+        send(.lines(full), endsInsideLine: endsInsideLine)
+        discardingAtStart = discarding
+    }
+
+    private func send(_ content: Chunk.Content, endsInsideLine: Bool = false) {
+        emit(Chunk(inputIndex: inputIndex, sequence: nextSequence, startsInput: startsInput, content: content,
+                   wrapper: cutter.chunkWrapper, discardingStreams: discardingAtStart, endsInsideLine: endsInsideLine))
         nextSequence += 1
         startsInput = false
     }

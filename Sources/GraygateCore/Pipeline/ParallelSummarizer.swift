@@ -111,6 +111,7 @@ struct ParallelSummarizer {
                 reader.waitedSeconds = { queue.pushWaitSeconds }
                 reader.blockSize = blockSize
                 reader.decoder = decoder
+                reader.wrapper = configuration.input.wrapper
                 let found = try reader.read(nextSequence: &sequence, onRead: { count in
                     statistics.bytesRead += UInt64(count)
                     observer?.progress(bytesRead: statistics.bytesRead, linesRead: progress.lines.load(ordering: .relaxed),

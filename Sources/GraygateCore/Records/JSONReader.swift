@@ -123,13 +123,21 @@ struct Reader {
     func decodeString(_ span: ByteSpan) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(span.count)
+        decodeString(span, appendingTo: &output)
+        return output
+    }
+
+    /// Decodes the escapes of an already validated string span, appending the UTF-8 bytes to `output`.
+    func decodeString(_ span: ByteSpan, appendingTo output: inout [UInt8]) {
         var index = span.start
         let end = span.start + span.count
         while index < end {
-            let byte = base[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
+            // Copies the run up to the next backslash at once rather than byte by byte.
+            let runEnd = memchr(base + index, Int32(UInt8(ascii: "\\")), end - index)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            if runEnd > index {
+                output.append(contentsOf: UnsafeBufferPointer(start: base + index, count: runEnd - index))
+                index = runEnd
                 continue
             }
             let escaped = base[index + 1]
@@ -156,7 +164,6 @@ struct Reader {
                 output.append(escaped)  // The quote, backslash and slash stand for themselves.
             }
         }
-        return output
     }
 
     private func readHex4(at index: Int) -> UInt32 {

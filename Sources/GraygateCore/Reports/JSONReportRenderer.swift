@@ -37,6 +37,7 @@ public enum JSONReportRenderer {
             ("accepted_lines", .integer(input.acceptedLines)),
             ("rejected_lines", .integer(input.rejectedLines)),
             ("blank_lines", .integer(input.blankLines)),
+            ("joined_pieces", .integer(input.joinedPieces)),
             ("rejected_by_reason", counts(input.rejectedByReason)),
             ("rejected_examples", .array(input.rejectedExamples.map { example in
                 .object([

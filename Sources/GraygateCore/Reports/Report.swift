@@ -40,7 +40,7 @@ public enum GraygateVersion {
     public static let current = "0.1.0"
 }
 
-/// The accounting of every line read.
+/// The accounting of every line read. Lines are logical: the pieces of a line split by a container runtime count once.
 public struct InputReport: Sendable, Equatable {
     public var files: [String]
     public var bytesRead: UInt64
@@ -48,6 +48,10 @@ public struct InputReport: Sendable, Equatable {
     public var acceptedLines: Int
     public var rejectedLines: Int
     public var blankLines: Int
+
+    /// Physical lines of a container log that were the second or later piece of a split line, joined into it.
+    /// The physical lines read are `linesRead + joinedPieces`.
+    public var joinedPieces: Int
     public var rejectedByReason: [String: Int]
     public var rejectedExamples: [RejectedLine]
 

@@ -24,6 +24,7 @@ enum ReportBuilder {
                 acceptedLines: input.acceptedLines,
                 rejectedLines: input.rejectedLines,
                 blankLines: input.blankLines,
+                joinedPieces: input.joinedPieces,
                 rejectedByReason: Dictionary(uniqueKeysWithValues: input.rejectedByReason.map { ($0.key.rawValue, $0.value) }),
                 rejectedExamples: input.examples,
                 unassignedByValue: Dictionary(input.unassigned.counts().map { ($0.value, $0.count) }, uniquingKeysWith: +)

@@ -98,6 +98,10 @@ public struct TextReportRenderer {
         if let events = input.events {
             lines.append(eventSummary(events))
         }
+        if input.joinedPieces > 0 {
+            lines.append("Joined \(plural(input.joinedPieces, "piece")) of split container log lines into their lines: "
+                + "\(input.linesRead + input.joinedPieces) physical lines read.")
+        }
         if !input.rejectedByReason.isEmpty {
             let reasons = input.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("Rejected by reason: " + reasons.joined(separator: ", ") + ".")

@@ -5,12 +5,20 @@ public enum RejectionReason: String, Sendable, CaseIterable, Comparable, Codable
     case lineTooLong = "line_too_long"
     case cutByDamage = "cut_by_damaged_input"
 
+    /// A physical line without the shape of the container log wrapper in force (`input.wrapper`).
+    case invalidWrapper = "invalid_wrapper"
+
+    /// Partial pieces of a wrapped line whose final piece never came before the input ended.
+    case unfinishedLine = "unfinished_line"
+
     public var description: String {
         switch self {
         case .invalidJSON: return "invalid JSON"
         case .notAnObject: return "not a JSON object"
         case .lineTooLong: return "line too long"
         case .cutByDamage: return "line cut off by damaged gzip input"
+        case .invalidWrapper: return "invalid container log wrapper"
+        case .unfinishedLine: return "partial line without its final piece"
         }
     }
 
@@ -65,7 +73,8 @@ public struct InputDamage: Sendable, Equatable, Codable {
 /// The accounting of every line read: accepted, rejected with a reason, or blank.
 ///
 /// `linesRead == acceptedLines + rejectedLines + blankLines` is true at every moment. Accepted lines are the
-/// gray, normal and unassigned requests.
+/// gray, normal and unassigned requests. Lines are logical lines: in a container log (`input.wrapper`) the
+/// pieces of a split line count once, and the physical lines read are `linesRead + joinedPieces`.
 struct InputAccounting: Sendable, Equatable, Codable {
     private(set) var linesRead = 0
     private(set) var blankLines = 0
@@ -77,6 +86,9 @@ struct InputAccounting: Sendable, Equatable, Codable {
     /// The counts of paired event lines (`Mapping.events`); all zero without pairing.
     private(set) var events = EventCounts()
     private(set) var rejectedByReason: [RejectionReason: Int] = [:]
+
+    /// Physical lines that were the second or later piece of a wrapped line, joined into it.
+    private(set) var joinedPieces = 0
 
     /// The first rejected lines in input order, at most `maxExamples` of them.
     var examples: [RejectedLine] = []
@@ -97,6 +109,28 @@ struct InputAccounting: Sendable, Equatable, Codable {
     var maxExamples = 20
 
     var rejectedLines: Int { rejectedByReason.values.reduce(0, +) }
+
+    init() {}
+
+    /// Decodes an accounting; counts that an older summary does not have (joined pieces, non-request lines,
+    /// events, the time range) are zero or absent.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        linesRead = try container.decode(Int.self, forKey: .linesRead)
+        blankLines = try container.decode(Int.self, forKey: .blankLines)
+        acceptedLines = try container.decode(Int.self, forKey: .acceptedLines)
+        rejectedByReason = try container.decode([RejectionReason: Int].self, forKey: .rejectedByReason)
+        joinedPieces = try container.decodeIfPresent(Int.self, forKey: .joinedPieces) ?? 0
+        nonRequestLines = try container.decodeIfPresent(Int.self, forKey: .nonRequestLines) ?? 0
+        events = try container.decodeIfPresent(EventCounts.self, forKey: .events) ?? EventCounts()
+        firstTimestamp = try container.decodeIfPresent(Double.self, forKey: .firstTimestamp)
+        lastTimestamp = try container.decodeIfPresent(Double.self, forKey: .lastTimestamp)
+        examples = try container.decode([RejectedLine].self, forKey: .examples)
+        damage = try container.decode([InputDamage].self, forKey: .damage)
+        unassigned = try container.decode(CategoryCounter.self, forKey: .unassigned)
+        bytesRead = try container.decode(UInt64.self, forKey: .bytesRead)
+        maxExamples = try container.decode(Int.self, forKey: .maxExamples)
+    }
 
     mutating func countBlank() {
         linesRead += 1
@@ -119,6 +153,10 @@ struct InputAccounting: Sendable, Equatable, Codable {
 
     mutating func countEvents(_ update: (inout EventCounts) -> Void) {
         update(&events)
+    }
+
+    mutating func countJoinedPieces(_ count: Int) {
+        joinedPieces += count
     }
 
     mutating func countUnassigned(_ value: UnsafeRawBufferPointer) {
@@ -146,6 +184,7 @@ struct InputAccounting: Sendable, Equatable, Codable {
         if let first = other.firstTimestamp { firstTimestamp = min(firstTimestamp ?? first, first) }
         if let last = other.lastTimestamp { lastTimestamp = max(lastTimestamp ?? last, last) }
         events.merge(other.events)
+        joinedPieces += other.joinedPieces
         bytesRead += other.bytesRead
         for (reason, count) in other.rejectedByReason { rejectedByReason[reason, default: 0] += count }
         examples = Array((examples + other.examples)

@@ -24,7 +24,7 @@ public final class WatchSession {
     /// When the last line arrived, in the caller's clock; nil before the first line.
     public private(set) var lastLineSeconds: Double?
 
-    /// The lines read so far: accepted, rejected and blank.
+    /// The lines read so far: accepted, rejected and blank. Pieces joined into a wrapped line count once.
     public private(set) var linesRead = 0
 
     /// Damage that ended the input, such as corrupt gzip data; later bytes are ignored.
@@ -34,6 +34,7 @@ public final class WatchSession {
     private var mapper: RecordMapper
     private var record: Record
     private var framer: LineFramer
+    private var unwrapper: LineUnwrapper
 
     /// The pairing of request and response events, when the mapping has `events`. Events wait here across
     /// intervals, and each pair is recorded in the interval of the line that completes it.
@@ -63,6 +64,7 @@ public final class WatchSession {
         record = mapper.makeRecord()
         framer = LineFramer(maxLineLength: configuration.input.maxLineBytes)
         pairer = configuration.mapping.events.map { EventPairer(maxPending: $0.maxPending) }
+        unwrapper = LineUnwrapper(wrapper: configuration.input.wrapper, maxLineLength: configuration.input.maxLineBytes)
 
         // The window shows figures only: its tests would look at the same lines again without correction.
         var windowConfiguration = configuration
@@ -121,12 +123,15 @@ public final class WatchSession {
         if case .undetermined(let start) = format {
             start.withUnsafeBytes { frame($0, at: seconds) }
         }
-        framer.finish { handle($0, at: seconds) }
+        framer.finish { unwrap($0, at: seconds) }
+        unwrapper.finish { handle($0, at: seconds) }
         framer = LineFramer(maxLineLength: configuration.input.maxLineBytes)
+        unwrapper = LineUnwrapper(wrapper: configuration.input.wrapper, maxLineLength: configuration.input.maxLineBytes)
         format = .undetermined([])
     }
 
-    /// Ends the input: frames a last line without a newline, and notes a gzip stream cut short.
+    /// Ends the input: frames a last line without a newline, rejects wrapped lines left open, and notes a gzip
+    /// stream cut short.
     public func finish(at seconds: Double) {
         guard damage == nil else { return }
         switch format {
@@ -142,7 +147,8 @@ public final class WatchSession {
                 return
             }
         }
-        framer.finish { handle($0, at: seconds) }
+        framer.finish { unwrap($0, at: seconds) }
+        unwrapper.finish { handle($0, at: seconds) }
         finishPairing(at: seconds)
     }
 
@@ -165,23 +171,34 @@ public final class WatchSession {
 
     /// Keeps the complete lines before damage, counts the unfinished one as cut, and ignores what follows.
     private func end(with damage: InputDamage, at seconds: Double) {
-        framer.finishAfterDamage { handle($0, at: seconds) }
+        framer.finishAfterDamage { unwrap($0, at: seconds) }
+        unwrapper.finish { handle($0, at: seconds) }
         summaries.updateNewest(orAt: summaries.interval(at: seconds - startSeconds)) { $0.input.recordDamage(damage) }
         finishPairing(at: seconds)
         self.damage = damage
     }
 
     private func frame(_ bytes: UnsafeRawBufferPointer, at seconds: Double) {
-        framer.feed(bytes) { handle($0, at: seconds) }
+        framer.feed(bytes) { unwrap($0, at: seconds) }
+    }
+
+    /// Joins the pieces of wrapped lines; a piece joined to an open line is counted in the interval it arrived in.
+    private func unwrap(_ framed: FramedLine, at seconds: Double) {
+        let joinedBefore = unwrapper.joinedPieces
+        unwrapper.feed(framed) { handle($0, at: seconds) }
+        let joined = unwrapper.joinedPieces - joinedBefore
+        if joined > 0 {
+            summaries.updateNewest(orAt: summaries.interval(at: seconds - startSeconds)) { $0.input.countJoinedPieces(joined) }
+        }
     }
 
     // MARK: - Recording
 
-    private func handle(_ framed: FramedLine, at seconds: Double) {
+    private func handle(_ logical: LogicalLine, at seconds: Double) {
         linesRead += 1
         lastLineSeconds = seconds
         let arrival = summaries.interval(at: seconds - startSeconds)
-        switch framed {
+        switch logical {
         case .line(let bytes, let number):
             switch mapper.read(bytes, into: &record) {
             case .object:
@@ -200,11 +217,8 @@ public final class WatchSession {
                 let (reason, detail) = ChunkParser.rejection(of: bytes, error)
                 reject(number, reason, detail, arrival: arrival)
             }
-        case .oversized(let number, let length):
-            reject(number, .lineTooLong, ChunkParser.oversizedDetail(length: length, limit: configuration.input.maxLineBytes),
-                   arrival: arrival)
-        case .cut(let number, let length):
-            reject(number, .cutByDamage, ChunkParser.cutDetail(length: length), arrival: arrival)
+        case .rejected(let number, let reason, let detail):
+            reject(number, reason, detail, arrival: arrival)
         }
     }
 
