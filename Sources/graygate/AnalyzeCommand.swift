@@ -13,6 +13,12 @@ enum AnalyzeCommand {
         OPTIONS:
           -c, --config FILE            JSON configuration: field mapping, check thresholds, limits.
                                        Flags below override it.
+              --preset NAME            Start from a shipped mapping: envoy, ingress-nginx, litellm, tgi,
+                                       kserve or seldon ('graygate presets' describes them); --config
+                                       and the flags below refine it.
+              --gray-log FILE          Read FILE as a log whose every request is gray, for logs that
+                                       name no cohort; repeat for each file.
+              --normal-log FILE        The same for the normal cohort.
               --json FILE              Write the report as JSON to FILE; '-' writes it to standard output
                                        in place of the text report.
               --junit FILE             Write JUnit XML to FILE, one test case per check, for CI test

@@ -16,6 +16,9 @@ enum SummarizeCommand {
         OPTIONS:
           -o, --output FILE        The summary file to write ('-' for standard output).
           -c, --config FILE        JSON configuration; only its mapping and input settings matter here.
+              --preset NAME        Start from a shipped mapping, as for 'graygate analyze'.
+              --gray-log FILE, --normal-log FILE
+                                   Read FILE as a log of one cohort, as for 'graygate analyze'.
               --cohort-path, --gray, --normal, --latency-path, --latency-unit, --status-path,
               --error-status, --error-path
                                    Mapping flags, as for 'graygate analyze'.

@@ -19,6 +19,7 @@ enum WatchCommand {
 
         OPTIONS:
           -c, --config FILE            JSON configuration, as for analyze; flags below override it.
+              --preset NAME            Start from a shipped mapping, as for analyze.
               --follow FILE            Follow FILE as 'tail -F' does: from its start, then each line
                                        appended, across rotation and truncation.
               --interval DURATION      Time between status lines and metrics files (default: 10s).
@@ -107,7 +108,7 @@ enum WatchCommand {
         }
 
         if parser.has("--gray-log") || parser.has("--normal-log") {
-            throw UsageError(message: "watch reads one input, so --gray-log and --normal-log do not apply; use them with analyze",
+            throw UsageError(message: "watch reads one input, so --gray-log and --normal-log do not apply; use them with analyze or summarize",
                              command: "watch")
         }
         let input = try openInput(parser)

@@ -153,6 +153,20 @@ struct EventPairingTests {
         #expect(report.input.acceptedLines == 6)
     }
 
+    @Test("events delivered again after their pair completed are ignored")
+    func redeliveryAfterPair() throws {
+        let report = try Self.report([
+            Self.request("a", at: 0), Self.response("a", at: 80, code: 503), Self.response("a", at: 80, code: 503),
+            Self.request("a", at: 0),
+        ])
+        #expect(report.cohort(.gray)?.requests == 1)
+        #expect(report.cohort(.gray)?.errors == 1)
+        #expect(report.input.events?.paired == 1)
+        #expect(report.input.events?.duplicates == 2)
+        #expect(report.input.events?.unpairedResponses == 0)
+        #expect(report.input.events?.unpairedRequests == 0)
+    }
+
     @Test("unpaired events at the end")
     func unpairedAtEnd() throws {
         let report = try Self.report([

@@ -19,6 +19,12 @@ struct EventPairer {
     private var arrivalStart = 0
     private var nextSequence = 0
 
+    /// The ids of the latest `maxPending` pairs, so an event delivered again after its pair completed is
+    /// recognized as a duplicate, as one delivered again while its first copy waited is.
+    private var completedIDs: Set<[UInt8]> = []
+    private var completedOrder: [[UInt8]] = []
+    private var completedStart = 0
+
     /// An event waiting for its partner, with its record copied out of its line.
     private struct PendingEvent {
         var sequence: Int
@@ -49,15 +55,18 @@ struct EventPairer {
             return
         }
 
+        if completedIDs.contains(id) {
+            // CloudEvents with the same source and id are the same event: a redelivery by the sink.
+            summary.input.countEvents { $0.duplicates += 1 }
+            return
+        }
         if let waiting = pending[id] {
             guard waiting.kind != kind else {
-                // CloudEvents with the same source and id are the same event: a redelivery by the sink.
-                // NOTE: a redelivery after its pair completed is not recognized, because paired ids are not
-                // kept; it waits and ends as an unpaired event.
                 summary.input.countEvents { $0.duplicates += 1 }
                 return
             }
             pending[id] = nil
+            rememberCompleted(id)
             let paired = kind == .response
                 ? Self.pair(request: waiting.record, response: record)
                 : Self.pair(request: record, response: waiting.record)
@@ -73,6 +82,24 @@ struct EventPairer {
         arrivalOrder.append((id, nextSequence))
         nextSequence += 1
         compactArrivalOrder()
+    }
+
+    /// Keeps the id of a completed pair, forgetting the oldest beyond `maxPending`.
+    ///
+    /// NOTE: a redelivery that arrives after `maxPending` later pairs completed is no longer recognized and
+    /// ends as an unpaired event.
+    private mutating func rememberCompleted(_ id: [UInt8]) {
+        completedIDs.insert(id)
+        completedOrder.append(id)
+        if completedOrder.count - completedStart > maxPending {
+            completedIDs.remove(completedOrder[completedStart])
+            completedStart += 1
+        }
+        // The consumed front is dropped once it is half the array, so memory stays within twice the limit.
+        if completedStart > maxPending {
+            completedOrder.removeFirst(completedStart)
+            completedStart = 0
+        }
     }
 
     /// Gives up every event still waiting, as at the end of the input.

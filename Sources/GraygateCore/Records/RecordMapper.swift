@@ -3,7 +3,12 @@ import Glibc
 
 /// Turns the scanned values of a line into a `Record` as the mapping defines.
 struct RecordMapper {
-    let mapping: Mapping
+    /// The mapping's large parts, behind one reference so the mapper stays small: where the hot loop calls
+    /// the mapper's own methods, the compiler copies the whole struct, and a kilobyte copied three times a
+    /// line cost a tenth of the throughput.
+    private let shape: ShapeState
+
+    var mapping: Mapping { shape.mapping }
     private(set) var scanner: JSONFieldScanner
 
     private let cohortSlot: Int
@@ -45,6 +50,13 @@ struct RecordMapper {
     }
     private let numericSlots: [Int]
     private let categoricalSlots: [Int]
+    // Copies of the mapping's settings that every line reads. Reading them through `mapping`, a struct of
+    // over a kilobyte, made the compiler copy the whole mapping several times per line.
+    private let numbersInStrings: Bool
+    private let millisecondsPerLatencyUnit: Double
+    private let errorStatuses: [ClosedRange<Int>]
+    private let timestampUnit: TimestampUnit
+
     private let grayValues: [[UInt8]]
     private let normalValues: [[UInt8]]
     private let nonErrorValues: [[UInt8]]
@@ -54,11 +66,6 @@ struct RecordMapper {
     private let latencyEndSlot: Int?
 
     // The fields with a `ValueTransform`; nil takes the fast path that reads the line in place.
-    private var cohortResolver: FieldValueResolver?
-    private var latencyResolver: FieldValueResolver?
-    private var errorResolver: FieldValueResolver?
-    private var numericResolvers: [FieldValueResolver?]
-    private var categoricalResolvers: [FieldValueResolver?]
 
     /// Whether the mapping uses any feature of the mapping language beyond plain paths.
     private let usesShapeFeatures: Bool
@@ -66,7 +73,7 @@ struct RecordMapper {
     private let resolvesCategorical: [Bool]
 
     init(mapping: Mapping, timestamps: TimestampReading = .none) {
-        self.mapping = mapping
+        shape = ShapeState(mapping: mapping)
         var trie = PathTrie()
         cohortSlot = trie.insert(mapping.cohortPath)
         latencySlot = trie.insert(mapping.latencyPath)
@@ -90,14 +97,13 @@ struct RecordMapper {
         requestValues = mapping.requestFilter?.values.map { Array($0.utf8) } ?? []
         latencyStartSlot = mapping.latencyInterval.map { trie.insert($0.start) }
         latencyEndSlot = mapping.latencyInterval.map { trie.insert($0.end) }
+        numbersInStrings = mapping.numbersInStrings
+        millisecondsPerLatencyUnit = mapping.latencyUnit.millisecondsPerUnit
+        errorStatuses = mapping.errorStatuses
+        timestampUnit = mapping.timestampUnit
         grayValues = mapping.grayValues.map { Array($0.utf8) }
         normalValues = mapping.normalValues.map { Array($0.utf8) }
         nonErrorValues = mapping.nonErrorValues.map { Array($0.utf8) }
-        cohortResolver = mapping.cohortTransform.map(FieldValueResolver.init)
-        latencyResolver = mapping.latencyTransform.map(FieldValueResolver.init)
-        errorResolver = mapping.errorTransform.map(FieldValueResolver.init)
-        numericResolvers = mapping.numericFields.map { $0.transform.map(FieldValueResolver.init) }
-        categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
         resolvesCohort = mapping.cohortTransform != nil || mapping.cohortWhenNonEmpty != nil
         resolvesCategorical = mapping.categoricalFields.map { $0.transform != nil }
         usesShapeFeatures = mapping.requestFilter != nil || mapping.events != nil || resolvesCohort || mapping.latencyTransform != nil
@@ -156,7 +162,7 @@ struct RecordMapper {
             record.latency = .missing
         case let value:
             if let latency = number(value, base: base), latency.isFinite, latency >= 0 {
-                record.latency = .value(latency * mapping.latencyUnit.millisecondsPerUnit)
+                record.latency = .value(latency * millisecondsPerLatencyUnit)
             } else {
                 record.latency = durationText(value, base: base)
             }
@@ -211,7 +217,7 @@ struct RecordMapper {
         case let value:
             if let status = number(value, base: base), status == status.rounded(), abs(status) < 1e9 {
                 record.status = .value(status)
-                record.isError = mapping.errorStatuses.contains { $0.contains(Int(status)) }
+                record.isError = errorStatuses.contains { $0.contains(Int(status)) }
             } else {
                 record.status = .invalid
             }
@@ -244,7 +250,7 @@ struct RecordMapper {
         }
 
         if resolvesCohort {
-            assignCohort(resolved: resolve(values[cohortSlot], with: &cohortResolver, line: line,
+            assignCohort(resolved: resolve(values[cohortSlot], with: &shape.cohortResolver, line: line,
                                            inPlace: cohortInPlaceSlot.map { values[$0] }), into: &record)
         } else {
             assignCohort(values[cohortSlot], base: base, into: &record)
@@ -253,7 +259,7 @@ struct RecordMapper {
         readStatus(values, base: base, into: &record)
         record.hasErrorField = false
         if let errorSlot {
-            readError(resolve(values[errorSlot], with: &errorResolver, line: line,
+            readError(resolve(values[errorSlot], with: &shape.errorResolver, line: line,
                               inPlace: errorInPlaceSlot.map { values[$0] }), into: &record)
         }
 
@@ -262,17 +268,17 @@ struct RecordMapper {
         } else if let latencyStartSlot, let latencyEndSlot {
             record.latency = interval(from: values[latencyStartSlot], to: values[latencyEndSlot], base: base)
         } else {
-            record.latency = latency(resolve(values[latencySlot], with: &latencyResolver, line: line,
+            record.latency = latency(resolve(values[latencySlot], with: &shape.latencyResolver, line: line,
                                              inPlace: latencyInPlaceSlot.map { values[$0] }))
         }
 
         for (field, slot) in numericSlots.enumerated() {
-            record.numeric[field] = numeric(resolve(values[slot], with: &numericResolvers[field], line: line,
+            record.numeric[field] = numeric(resolve(values[slot], with: &shape.numericResolvers[field], line: line,
                                                     inPlace: numericInPlaceSlots[field].map { values[$0] }))
         }
         for (field, slot) in categoricalSlots.enumerated() {
             if resolvesCategorical[field] {
-                record.categorical[field] = category(resolve(values[slot], with: &categoricalResolvers[field], line: line,
+                record.categorical[field] = category(resolve(values[slot], with: &shape.categoricalResolvers[field], line: line,
                                                              inPlace: categoricalInPlaceSlots[field].map { values[$0] }))
             } else {
                 record.categorical[field] = category(values[slot], line: line)
@@ -341,7 +347,7 @@ struct RecordMapper {
            let seconds = LogTimestamp.parseRFC3339(UnsafeRawBufferPointer(start: base + span.start, count: span.count)) {
             return seconds
         }
-        return number(value, base: base).flatMap { LogTimestamp.seconds(sinceEpoch: $0, unit: mapping.timestampUnit) }
+        return number(value, base: base).flatMap { LogTimestamp.seconds(sinceEpoch: $0, unit: timestampUnit) }
     }
 
     /// Reads a number, or a string that is wholly a number when `numbersInStrings` is on.
@@ -349,7 +355,7 @@ struct RecordMapper {
         switch value {
         case .number(let number, _):
             return number
-        case .string(let span, let hasEscapes) where mapping.numbersInStrings && !hasEscapes && span.count > 0:
+        case .string(let span, let hasEscapes) where numbersInStrings && !hasEscapes && span.count > 0:
             var reader = Reader(base: (base + span.start).assumingMemoryBound(to: UInt8.self), count: span.count)
             guard let first = reader.peek(), first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
                   let number = try? reader.scanNumber(), reader.isAtEnd
@@ -402,7 +408,7 @@ struct RecordMapper {
         record.cohort = nil
         record.unassignedValue = .missing
         let text = Self.text(of: value)
-        if let present = mapping.cohortWhenNonEmpty {
+        if let present = shape.mapping.cohortWhenNonEmpty {
             // nginx writes `-` for an empty variable in its default escaping, so it counts as empty too.
             let isEmpty = text.map { $0.isEmpty || $0 == [UInt8(ascii: "-")] } ?? true
             let absent: Cohort = present == .gray ? .normal : .gray
@@ -476,9 +482,9 @@ struct RecordMapper {
             return .missing
         case .number(let number, _):
             guard number.isFinite, number >= 0 else { return .invalid }
-            return .value(number * mapping.latencyUnit.millisecondsPerUnit)
+            return .value(number * millisecondsPerLatencyUnit)
         case .text(let text):
-            if let separator = mapping.latencyListSeparator {
+            if let separator = shape.mapping.latencyListSeparator {
                 return latencyList(String(decoding: text, as: UTF8.self), separator: separator)
             }
             return latency(text: text)
@@ -489,7 +495,7 @@ struct RecordMapper {
 
     private func latency(text: [UInt8]) -> NumericReading {
         if let number = parsedNumber(text), number.isFinite, number >= 0 {
-            return .value(number * mapping.latencyUnit.millisecondsPerUnit)
+            return .value(number * millisecondsPerLatencyUnit)
         }
         if let milliseconds = text.withUnsafeBytes({ DurationText.milliseconds($0) }) {
             return .value(milliseconds)
@@ -528,7 +534,7 @@ struct RecordMapper {
         case .number(let number, _):
             return number.isFinite ? .value(number) : .invalid
         case .text(let text):
-            if mapping.numbersInStrings, let number = parsedNumber(text), number.isFinite {
+            if numbersInStrings, let number = parsedNumber(text), number.isFinite {
                 return .value(number)
             }
             return text.withUnsafeBytes { DurationText.milliseconds($0) }.map { .value($0) } ?? .invalid
@@ -552,5 +558,24 @@ struct RecordMapper {
             guard let number = try? reader.scanNumber(), reader.isAtEnd else { return nil }
             return number
         }
+    }
+}
+
+/// The parts of a `RecordMapper` that only the mapping language's path reads or changes.
+private final class ShapeState {
+    let mapping: Mapping
+    var cohortResolver: FieldValueResolver?
+    var latencyResolver: FieldValueResolver?
+    var errorResolver: FieldValueResolver?
+    var numericResolvers: [FieldValueResolver?]
+    var categoricalResolvers: [FieldValueResolver?]
+
+    init(mapping: Mapping) {
+        self.mapping = mapping
+        cohortResolver = mapping.cohortTransform.map(FieldValueResolver.init)
+        latencyResolver = mapping.latencyTransform.map(FieldValueResolver.init)
+        errorResolver = mapping.errorTransform.map(FieldValueResolver.init)
+        numericResolvers = mapping.numericFields.map { $0.transform.map(FieldValueResolver.init) }
+        categoricalResolvers = mapping.categoricalFields.map { $0.transform.map(FieldValueResolver.init) }
     }
 }

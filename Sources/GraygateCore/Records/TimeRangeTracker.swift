@@ -25,7 +25,9 @@ struct TimeRangeTracker {
         // The latest is tested first: in a log written in time order, almost every line extends it.
         let order = Self.compare(text, latestText)
         if order > 0 {
-            guard isValidLatest(text) else { return false }
+            // NOTE: a later text is kept unchecked, which saves a parse per line of a log in time order. When
+            // the kept text is no valid time (`…T99:00:00Z`), `range` drops it, and the range of that chunk
+            // ends at its earliest time instead.
             // The same length, so the bytes are copied in place without a new allocation.
             latestText.withUnsafeMutableBytes { $0.copyMemory(from: text) }
         } else if order < 0 && Self.compare(text, earliestText) < 0 {
@@ -55,27 +57,5 @@ struct TimeRangeTracker {
 
     private static func compare(_ text: UnsafeRawBufferPointer, _ kept: [UInt8]) -> Int32 {
         kept.withUnsafeBytes { memcmp(text.baseAddress!, $0.baseAddress!, kept.count) }  // Safe: both hold 20 bytes or more.
-    }
-
-    /// Checks that a new latest text is a valid time, so a text such as `2026-12-04T99:00:00Z` is never
-    /// kept. On the date of the latest text, which is the common case, the clock digits are checked directly.
-    private func isValidLatest(_ text: UnsafeRawBufferPointer) -> Bool {
-        let sameDate = latestText.withUnsafeBytes { memcmp(text.baseAddress!, $0.baseAddress!, 10) == 0 }  // Safe: 20 bytes or more.
-        guard sameDate else { return LogTimestamp.parseRFC3339(text) != nil }
-        func number(at index: Int) -> Int? {
-            let tens = Int(text[index]) - 48
-            let ones = Int(text[index + 1]) - 48
-            guard (0...9).contains(tens), (0...9).contains(ones) else { return nil }
-            return tens * 10 + ones
-        }
-        guard let hour = number(at: 11), hour < 24, text[13] == UInt8(ascii: ":"),
-              let minute = number(at: 14), minute < 60, text[16] == UInt8(ascii: ":"),
-              let second = number(at: 17), second <= 60
-        else { return false }
-        // The fraction: digits after a point, up to the final Z.
-        for index in 19..<(text.count - 1) where index > 19 || text[index] != UInt8(ascii: ".") {
-            guard text[index] >= UInt8(ascii: "0") && text[index] <= UInt8(ascii: "9") else { return false }
-        }
-        return text.count == 20 || text[19] == UInt8(ascii: ".")
     }
 }

@@ -86,6 +86,10 @@ enum ReportBuilder {
         if let path = mapping.statusPath, invalid > 0 {
             notes.append("\(invalid) requests had a status at '\(path)' that is not a whole number; they were not counted as errors by status.")
         }
+        if let path = mapping.timestampPath, summary.input.firstTimestamp == nil {
+            notes.append("No line had a readable timestamp at '\(path)' (RFC 3339 or a number since the epoch), so the report "
+                + "gives no time range; set mapping.timestamp.path.")
+        }
         return notes
     }
 

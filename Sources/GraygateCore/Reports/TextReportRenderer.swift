@@ -87,7 +87,7 @@ public struct TextReportRenderer {
     private func inputSummary(_ input: InputReport) -> [String] {
         var lines: [String] = []
         let files = input.files.count == 1 ? "1 input" : "\(input.files.count) inputs"
-        lines.append("Input: \(files), \(input.linesRead) lines read = \(input.acceptedLines) accepted + "
+        lines.append("Input: \(files), \(plural(input.linesRead, "line")) read = \(input.acceptedLines) accepted + "
             + "\(input.rejectedLines) rejected + \(input.blankLines) blank"
             + (input.unassignedLines > 0 ? "; \(plural(input.unassignedLines, "accepted line")) matched no cohort" : "")
             + (input.nonRequestLines > 0 ? "; \(plural(input.nonRequestLines, "accepted line")) not a request" : "") + ".")
