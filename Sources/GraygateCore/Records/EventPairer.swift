@@ -3,7 +3,7 @@
 /// Each event line counts as one accepted line when it arrives. The request is recorded when the second
 /// event of its pair arrives, in whichever order the two came: latency is `response time − request time`, and
 /// the cohort, status, error and compared fields come from the response. The request's cohort is used when
-/// the response has no cohort value. The counts of `EventCounts` say what became of every event.
+/// the response has no cohort value. The counts of `EventCounts` record what became of every event.
 ///
 /// An unpaired response still counts as a request without a latency, so its error and prediction are not
 /// lost: a log that starts mid-traffic or a request event that was dropped would otherwise bias the error
