@@ -14,12 +14,30 @@ final class MetricsPublisher: @unchecked Sendable {
 
     init(_ parser: ArgumentParser, command: String) throws {
         filePath = parser.value("--metrics-file")
-        guard let text = parser.value("--metrics-listen") else { return }
+        let allowsRemote = parser.has("--metrics-allow-remote")
+        guard let text = parser.value("--metrics-listen") else {
+            if allowsRemote {
+                throw UsageError(message: "--metrics-allow-remote needs --metrics-listen ADDRESS", command: command)
+            }
+            return
+        }
         let address: ListenAddress
         do {
             address = try ListenAddress(parsing: text)
         } catch {
             throw UsageError(message: "invalid address '\(text)' for --metrics-listen: \(error)", command: command)
+        }
+        // The endpoint has no TLS and no authentication, so reaching it from other machines is a choice the
+        // command line must state, not a side effect of a typed address.
+        if !address.isLoopback {
+            guard allowsRemote else {
+                throw UsageError(
+                    message: "--metrics-listen \(address) is not a loopback address, so other machines could read the "
+                        + "metrics without authentication; add --metrics-allow-remote to serve them there anyway",
+                    command: command)
+            }
+            Terminal.writeStderr("graygate: notice: the metrics endpoint at \(address) is reachable from other machines "
+                + "and has no authentication and no TLS; limit who can connect with a firewall or network policy\n")
         }
         let errorLog: @Sendable (String) -> Void = { Terminal.writeStderr("graygate: \($0)\n") }
         let server = try MetricsServer(address: address, errorLog: errorLog) { [weak self] in self?.latest ?? "" }

@@ -31,8 +31,11 @@ enum WatchCommand {
                                        (default: never).
               --min-duration DURATION  Time watched before --exit-on decision may stop on a pass
                                        (default: 5m).
-              --metrics-listen ADDRESS Serve Prometheus metrics at http://ADDRESS/metrics; ADDRESS is
-                                       HOST:PORT, and ':9464' means 127.0.0.1:9464.
+              --metrics-listen ADDRESS Serve Prometheus metrics at http://ADDRESS/metrics and a health
+                                       check at /healthz; ADDRESS is HOST:PORT, and ':9464' means
+                                       127.0.0.1:9464. The endpoint has no authentication.
+              --metrics-allow-remote   Allow a --metrics-listen address other than loopback, such as
+                                       0.0.0.0:9464; without it such an address is a usage error.
               --metrics-file FILE      Rewrite FILE with the metrics every interval, atomically, for
                                        node_exporter's textfile collector.
               --json FILE              Write the final report as JSON ('-': standard output).
@@ -58,6 +61,7 @@ enum WatchCommand {
         EXAMPLES:
           kubectl logs -f deploy/model --all-containers | graygate watch --window 15m
           graygate watch --follow /var/log/model/access.log --metrics-listen :9464
+          graygate watch --follow /var/log/model/access.log --metrics-listen 0.0.0.0:9464 --metrics-allow-remote
           graygate simulate --realtime --rate 200/s --error-increase 0.03 | graygate watch --exit-on fail
         """
 
@@ -69,6 +73,7 @@ enum WatchCommand {
         .init(names: ["--exit-on"], takesValue: true),
         .init(names: ["--min-duration"], takesValue: true),
         .init(names: ["--metrics-listen"], takesValue: true),
+        .init(names: ["--metrics-allow-remote"], takesValue: false),
         .init(names: ["--metrics-file"], takesValue: true),
         .init(names: ["--json"], takesValue: true),
         .init(names: ["--junit"], takesValue: true),

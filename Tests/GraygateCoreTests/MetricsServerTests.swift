@@ -126,7 +126,38 @@ struct MetricsServerTests {
         #expect(response.bodyText.contains("<a href=\"/metrics\">"))
     }
 
-    @Test("unknown path is 404", arguments: ["/nope", "/metrics/", "/METRICS", "/metrics/extra", "//metrics"])
+    @Test("healthz is ok without rendering")
+    func healthz() throws {
+        let renderer = CountingRenderer()
+        let server = try startServer(render: renderer.render)
+        let connection = try HTTPTestConnection(port: server.port)
+
+        try connection.sendRequest("GET", "/healthz")
+        let response = try connection.readResponse()
+        #expect(response.statusLine == "HTTP/1.1 200 OK")
+        #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
+        #expect(response.bodyText == "ok\n")
+
+        try connection.sendRequest("HEAD", "/healthz")
+        let head = try connection.readResponse(isHead: true)
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == "3")
+        #expect(renderer.callCount == 0)
+    }
+
+    @Test("other methods on healthz are 405", arguments: ["POST", "PUT", "DELETE"])
+    func healthzOtherMethods(method: String) throws {
+        let server = try startServer { "up 1\n" }
+        let connection = try HTTPTestConnection(port: server.port)
+
+        try connection.sendRequest(method, "/healthz")
+        let response = try connection.readResponse()
+        #expect(response.status == 405)
+        #expect(response.header("Allow") == "GET, HEAD")
+    }
+
+    @Test("unknown path is 404", arguments: ["/nope", "/metrics/", "/METRICS", "/metrics/extra", "//metrics",
+                                            "/healthz/", "/health"])
     func unknownPath(path: String) throws {
         let renderer = CountingRenderer()
         let server = try startServer(render: renderer.render)

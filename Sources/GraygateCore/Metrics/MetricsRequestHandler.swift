@@ -8,8 +8,8 @@ import Synchronization
 /// an unretained pointer to this object as their closure argument (`cls`), and keeps the object alive until
 /// `MHD_stop_daemon` has joined the polling thread.
 ///
-/// Routes: `GET` or `HEAD` on `/metrics` returns `render()`'s text, on `/` a page that links it, and on any
-/// other path 404. Other methods get 405 with `Allow: GET, HEAD`, and a request with a body gets 413 before
+/// Routes: `GET` or `HEAD` on `/metrics` returns `render()`'s text, on `/healthz` the text `ok` (for liveness
+/// probes, without rendering), on `/` a page that links the metrics, and on any other path 404. Other methods get 405 with `Allow: GET, HEAD`, and a request with a body gets 413 before
 /// its body is read.
 final class MetricsRequestHandler: @unchecked Sendable {
     /// The Prometheus text exposition format, version 0.0.4.
@@ -62,12 +62,14 @@ final class MetricsRequestHandler: @unchecked Sendable {
         switch path {
         case "/metrics":
             return queueMetrics(connection)
+        case "/healthz":
+            return queueText(connection, status: 200, text: "ok\n")
         case "/":
             return queueBytes(
                 connection, status: 200, body: Array(Self.indexPage.utf8),
                 headers: [("Content-Type", "text/html; charset=utf-8")])
         default:
-            return queueText(connection, status: 404, text: "404 Not Found: the metrics are at /metrics.\n")
+            return queueText(connection, status: 404, text: "404 Not Found: the metrics are at /metrics, and the health check at /healthz.\n")
         }
     }
 
