@@ -166,3 +166,27 @@ struct BundledConfigurationTests {
         #expect(loaded != Configuration())
     }
 }
+
+/// Limits on what a configuration file may make graygate read or allocate.
+extension ConfigurationLoaderTests {
+    @Test("field counts over the limit are reported", arguments: ["numeric_fields", "categorical_fields"])
+    func tooManyFields(key: String) {
+        let fields = (0...ConfigurationLoader.maxFieldsPerKind).map { #"{"name": "f\#($0)", "path": "f\#($0)"}"# }
+        let found = problems(#"{"mapping": {"\#(key)": [\#(fields.joined(separator: ","))]}}"#)
+        #expect(found.first?.path == "$.mapping.\(key)")
+        #expect(found.first?.message == "lists 101 fields, more than the 100 allowed")
+
+        let allowed = fields.dropLast().joined(separator: ",")
+        #expect(problems(#"{"mapping": {"\#(key)": [\#(allowed)]}}"#).isEmpty)
+    }
+
+    @Test("oversized configuration file is rejected before reading")
+    func oversizedFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("graygate-large-config-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(repeating: 0x20, count: ConfigurationLoader.maxFileBytes + 1).write(to: url)
+
+        let error = try #require(throws: ConfigurationError.self) { _ = try ConfigurationLoader.load(path: url.path) }
+        #expect(error.problems.first?.message == "the file has 4194305 bytes, more than the 4 MiB a configuration may have")
+    }
+}

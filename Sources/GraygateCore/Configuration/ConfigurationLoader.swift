@@ -5,6 +5,14 @@ import Foundation
 /// Keys are checked against the known ones, so a misspelt key is reported (with the closest known key)
 /// rather than silently ignored, which would leave a default in force that the user meant to change.
 public enum ConfigurationLoader {
+    /// The largest configuration file read. The shipped presets take a few kilobytes, so this leaves ample
+    /// room while keeping a wrong path, such as a log file, from being read whole into memory.
+    static let maxFileBytes = 4 << 20
+
+    /// The most numeric and the most categorical fields a mapping may name. Each field adds accumulators to
+    /// both cohorts of every parser thread, and a check and metric series to every report.
+    static let maxFieldsPerKind = 100
+
     /// Loads the configuration at `path` over `base`, the defaults or a preset's configuration.
     ///
     /// - Throws: `ConfigurationError` listing every problem, or `InputError` when the file cannot be read.
@@ -15,6 +23,8 @@ public enum ConfigurationLoader {
             problem = "the file does not exist"
         } else if isDirectory.boolValue {
             problem = "it is a directory, not a configuration file"
+        } else if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes {
+            problem = "the file has \(size) bytes, more than the \(maxFileBytes >> 20) MiB a configuration may have"
         } else {
             problem = nil
         }
@@ -235,6 +245,12 @@ private struct ConfigurationReader {
             mapping.numbersInStrings = flag
         }
 
+        for key in ["numeric_fields", "categorical_fields"] {
+            // Only the count is checked here; the reads below report a value that is not an array.
+            if case .array(let items)? = fields[key], items.count > ConfigurationLoader.maxFieldsPerKind {
+                problem("\(at).\(key)", "lists \(items.count) fields, more than the \(ConfigurationLoader.maxFieldsPerKind) allowed")
+            }
+        }
         if let list = fields["numeric_fields"], let items = array(list, at: "\(at).numeric_fields") {
             mapping.numericFields = items.enumerated().compactMap { index, item in
                 numericField(item, at: "\(at).numeric_fields[\(index)]")

@@ -68,8 +68,10 @@ extension BucketStore {
     /// Returns whether a decoded store is well formed: non-negative counts that add up to `total`, no more
     /// buckets than a store keeps, and indices within `indexRange`.
     func isConsistent(indexRange: ClosedRange<Int>) -> Bool {
-        guard counts.count <= Self.maxBuckets, counts.allSatisfy({ $0 >= 0 }),
-              counts.reduce(0, { $0 &+ $1 }) == total, total >= 0 else { return false }
+        // With every count in 0...maxCount and at most maxBuckets of them, the sum cannot overflow.
+        let countRange = 0...SummaryFile.maxCount
+        guard counts.count <= Self.maxBuckets, counts.allSatisfy({ countRange.contains($0) }),
+              countRange.contains(total), counts.reduce(0, +) == total else { return false }
         guard !counts.isEmpty else { return total == 0 }
         return indexRange.contains(offset) && indexRange.contains(offset + counts.count - 1)
     }

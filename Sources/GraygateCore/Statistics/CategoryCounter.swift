@@ -141,15 +141,20 @@ extension CategoryCounter {
             throw DecodingError.dataCorruptedError(forKey: .maxCategories, in: container, debugDescription: "category limit \(limit) out of range")
         }
         self.init(maxCategories: limit)
+        // The total is checked after each entry, so a crafted file cannot overflow it.
         for pair in try container.decode([[String]].self, forKey: .values) {
-            guard pair.count == 2, let bytes = Data(base64Encoded: pair[0]), let count = Int(pair[1]), count > 0 else {
-                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "invalid category entry")
+            guard pair.count == 2, let bytes = Data(base64Encoded: pair[0]), let count = Int(pair[1]),
+                  count > 0, count <= SummaryFile.maxCount - total else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .values, in: container,
+                    debugDescription: "invalid category entry, or counts over \(SummaryFile.maxCount) in all")
             }
             bytes.withUnsafeBytes { record($0, count: count) }
         }
         let other = try container.decode(Int.self, forKey: .otherCount)
-        guard other >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .otherCount, in: container, debugDescription: "negative count")
+        guard other >= 0, other <= SummaryFile.maxCount - total else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .otherCount, in: container, debugDescription: "count \(other) is negative or too large")
         }
         otherCount += other
         total += other

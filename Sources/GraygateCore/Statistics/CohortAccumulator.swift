@@ -112,20 +112,23 @@ extension CohortAccumulator {
     /// Returns whether a decoded cohort has the template's fields and grids and non-negative counts.
     func isConsistent(with template: CohortAccumulator) -> Bool {
         let counts = [requests, errors, statusMissing, statusInvalid, errorFieldMissing, latencyMissing, latencyInvalid]
-        // Every request lands in exactly one of a field's value, missing or invalid counts.
-        guard counts.allSatisfy({ $0 >= 0 }), errors <= requests,
+            + numeric.flatMap { [$0.missing, $0.invalid] } + categorical.map(\.missing)
+        // Every count is at most maxCount, so the sums below cannot overflow. Every request lands in exactly
+        // one of a field's value, missing or invalid counts.
+        let countRange = 0...SummaryFile.maxCount
+        guard counts.allSatisfy({ countRange.contains($0) }), errors <= requests,
               latency.count + latencyMissing + latencyInvalid == requests,
               statusMissing + statusInvalid <= requests, errorFieldMissing <= requests,
               latency.isConsistent(with: template.latency), latencyHistogram.isConsistent(count: latency.count),
               numeric.count == template.numeric.count, categorical.count == template.categorical.count
         else { return false }
         for (field, expected) in zip(numeric, template.numeric)
-        where !field.distribution.isConsistent(with: expected.distribution) || field.missing < 0 || field.invalid < 0
+        where !field.distribution.isConsistent(with: expected.distribution)
             || field.distribution.count + field.missing + field.invalid != requests {
             return false
         }
         for (field, expected) in zip(categorical, template.categorical)
-        where field.counter.maxCategories != expected.counter.maxCategories || field.missing < 0
+        where field.counter.maxCategories != expected.counter.maxCategories
             || field.counter.total + field.missing != requests {
             return false
         }

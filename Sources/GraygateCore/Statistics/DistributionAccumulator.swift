@@ -138,7 +138,8 @@ extension DistributionAccumulator {
     /// Returns whether a decoded accumulator keeps its invariants and shares the template's grid, so it can
     /// merge with accumulators built from the same configuration.
     func isConsistent(with template: DistributionAccumulator) -> Bool {
-        guard layout == template.layout, exactLimit == template.exactLimit, count >= 0 else { return false }
+        guard layout == template.layout, exactLimit == template.exactLimit, (0...SummaryFile.maxCount).contains(count)
+        else { return false }
         if count > 0 {
             // The mean must lie between the extremes, which also rules out an edited sum.
             guard minimum.isFinite, maximum.isFinite, minimum <= maximum, let mean,

@@ -132,6 +132,20 @@ struct InputAccounting: Sendable, Equatable, Codable {
         maxExamples = try container.decode(Int.self, forKey: .maxExamples)
     }
 
+    /// Returns whether a decoded accounting has counts in 0...`SummaryFile.maxCount` that reconcile, and no
+    /// more examples or damage records than a summary may carry.
+    func isConsistent() -> Bool {
+        let countRange = 0...SummaryFile.maxCount
+        let counts = [linesRead, blankLines, acceptedLines, joinedPieces, nonRequestLines, events.paired,
+                      events.unpairedRequests, events.unpairedResponses, events.duplicates, events.evicted]
+            + Array(rejectedByReason.values)
+        // Checked before the sums, which then cannot overflow: there are at most a few dozen reasons.
+        guard counts.allSatisfy({ countRange.contains($0) }), bytesRead <= UInt64(1) << 62 else { return false }
+        return linesRead == acceptedLines + rejectedLines + blankLines
+            && (0...SummaryFile.maxRecords).contains(maxExamples) && examples.count <= maxExamples
+            && damage.count <= SummaryFile.maxRecords
+    }
+
     mutating func countBlank() {
         linesRead += 1
         blankLines += 1

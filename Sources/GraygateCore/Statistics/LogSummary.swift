@@ -54,7 +54,7 @@ struct LogSummary: Sendable, Equatable, Codable {
     func isConsistent(with configuration: Configuration) -> Bool {
         let template = LogSummary(configuration: configuration)
         return gray.isConsistent(with: template.gray) && normal.isConsistent(with: template.normal)
-            && input.linesRead >= 0 && input.linesRead == input.acceptedLines + input.rejectedLines + input.blankLines
+            && input.isConsistent()
     }
 
     mutating func merge(_ other: LogSummary) {

@@ -181,10 +181,12 @@ extension NumericSketch {
         } else {
             linearRange = 0...0
         }
-        return zeroCount >= 0
+        // Each store's total is at most maxCount once it is consistent, so `count` cannot overflow.
+        return (0...SummaryFile.maxCount).contains(zeroCount)
             && positive.isConsistent(indexRange: logarithmicRange)
             && negative.isConsistent(indexRange: logarithmicRange)
             && (layout.linearRange != nil || linear.total == 0)
             && linear.isConsistent(indexRange: linearRange)
+            && count <= SummaryFile.maxCount
     }
 }

@@ -14,8 +14,19 @@ public enum SummaryFile {
     /// histogram, which version 1 files cannot supply, so they are refused.
     static let version = 2
 
-    /// The largest file read, compressed or not; a summary of a few fields is a few megabytes.
+    /// The largest file read, compressed or not; a summary of a few fields is a few megabytes. It also bounds
+    /// every string and array a file holds, since each is decoded from these bytes.
     static let maxBytes = 256 << 20
+
+    /// The largest count a summary may hold in any field, bucket or total: 2^46, about 7 × 10^13 lines.
+    ///
+    /// A sketch store sums up to 65,536 buckets, so with each below 2^46 no check can overflow, and the
+    /// merge of up to 2^17 such files cannot either.
+    /// NOTE: merging more than 2^17 summaries that each hold counts near this limit could still overflow.
+    static let maxCount = 1 << 46
+
+    /// The most rejected-line examples and damage records a summary may carry.
+    static let maxRecords = 1_000_000
 
     /// Returns the fingerprint of the settings that shape the accumulators.
     public static func fingerprint(_ configuration: Configuration) -> String {
