@@ -69,7 +69,7 @@ extension BucketStore {
     /// buckets than a store keeps, and indices within `indexRange`.
     func isConsistent(indexRange: ClosedRange<Int>) -> Bool {
         guard counts.count <= Self.maxBuckets, counts.allSatisfy({ $0 >= 0 }),
-              counts.reduce(0, { $0 &+ $1 }) == total, total >= 0 else { return false }
+              counts.sumWithoutOverflow == total, total >= 0 else { return false }
         guard !counts.isEmpty else { return total == 0 }
         return indexRange.contains(offset) && indexRange.contains(offset + counts.count - 1)
     }

@@ -145,11 +145,18 @@ extension CategoryCounter {
             guard pair.count == 2, let bytes = Data(base64Encoded: pair[0]), let count = Int(pair[1]), count > 0 else {
                 throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "invalid category entry")
             }
+            // Recording adds to `total`, which a crafted file could overflow.
+            guard !total.addingReportingOverflow(count).overflow else {
+                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "category counts overflow")
+            }
             bytes.withUnsafeBytes { record($0, count: count) }
         }
         let other = try container.decode(Int.self, forKey: .otherCount)
         guard other >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: .otherCount, in: container, debugDescription: "negative count")
+        }
+        guard !total.addingReportingOverflow(other).overflow else {
+            throw DecodingError.dataCorruptedError(forKey: .otherCount, in: container, debugDescription: "category counts overflow")
         }
         otherCount += other
         total += other

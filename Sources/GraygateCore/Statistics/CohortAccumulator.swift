@@ -112,21 +112,23 @@ extension CohortAccumulator {
     /// Returns whether a decoded cohort has the template's fields and grids and non-negative counts.
     func isConsistent(with template: CohortAccumulator) -> Bool {
         let counts = [requests, errors, statusMissing, statusInvalid, errorFieldMissing, latencyMissing, latencyInvalid]
-        // Every request lands in exactly one of a field's value, missing or invalid counts.
+        // Every request lands in exactly one of a field's value, missing or invalid counts. The counts come from
+        // the file, so they are added without trapping on overflow.
         guard counts.allSatisfy({ $0 >= 0 }), errors <= requests,
-              latency.count + latencyMissing + latencyInvalid == requests,
-              statusMissing + statusInvalid <= requests, errorFieldMissing <= requests,
-              latency.isConsistent(with: template.latency), latencyHistogram.isConsistent(count: latency.count),
+              latency.isConsistent(with: template.latency),
+              [latency.count, latencyMissing, latencyInvalid].sumWithoutOverflow == requests,
+              let statusProblems = [statusMissing, statusInvalid].sumWithoutOverflow, statusProblems <= requests,
+              errorFieldMissing <= requests, latencyHistogram.isConsistent(count: latency.count),
               numeric.count == template.numeric.count, categorical.count == template.categorical.count
         else { return false }
         for (field, expected) in zip(numeric, template.numeric)
         where !field.distribution.isConsistent(with: expected.distribution) || field.missing < 0 || field.invalid < 0
-            || field.distribution.count + field.missing + field.invalid != requests {
+            || [field.distribution.count, field.missing, field.invalid].sumWithoutOverflow != requests {
             return false
         }
         for (field, expected) in zip(categorical, template.categorical)
         where field.counter.maxCategories != expected.counter.maxCategories || field.missing < 0
-            || field.counter.total + field.missing != requests {
+            || [field.counter.total, field.missing].sumWithoutOverflow != requests {
             return false
         }
         return true

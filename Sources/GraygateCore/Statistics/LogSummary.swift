@@ -53,8 +53,11 @@ struct LogSummary: Sendable, Equatable, Codable {
     /// Returns whether a decoded summary can merge with summaries of `configuration`.
     func isConsistent(with configuration: Configuration) -> Bool {
         let template = LogSummary(configuration: configuration)
+        // The counts come from the file, so they are added without trapping on overflow.
+        let rejectedLines = input.rejectedByReason.values.sumWithoutOverflow
+        let counted = rejectedLines.flatMap { [input.acceptedLines, $0, input.blankLines].sumWithoutOverflow }
         return gray.isConsistent(with: template.gray) && normal.isConsistent(with: template.normal)
-            && input.linesRead >= 0 && input.linesRead == input.acceptedLines + input.rejectedLines + input.blankLines
+            && input.linesRead >= 0 && input.linesRead == counted
     }
 
     mutating func merge(_ other: LogSummary) {

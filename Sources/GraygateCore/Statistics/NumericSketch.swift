@@ -182,6 +182,7 @@ extension NumericSketch {
             linearRange = 0...0
         }
         return zeroCount >= 0
+            && [positive.total, negative.total, linear.total, zeroCount].sumWithoutOverflow != nil
             && positive.isConsistent(indexRange: logarithmicRange)
             && negative.isConsistent(indexRange: logarithmicRange)
             && (layout.linearRange != nil || linear.total == 0)
