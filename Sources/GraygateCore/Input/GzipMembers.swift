@@ -13,7 +13,7 @@ struct GzipMembers {
     private var hasMemberStarted = false
 
     /// The compressed offset where the current member began.
-    private var memberStartOffset: UInt64 = 0
+    private(set) var memberStartOffset: UInt64 = 0
 
     init(path: String) {
         self.path = path

@@ -20,6 +20,9 @@ final class IgzipInflater {
     /// with a whole header, so the second byte is checked here when the next block arrives.
     private var needsSecondMagicByte = false
 
+    /// True once the current member's flag byte was checked for reserved bits, which igzip ignores.
+    private var hasCheckedHeaderFlags = false
+
     init(path: String, outputCapacity: Int = 256 << 10) throws(InputError) {
         self.path = path
         members = GzipMembers(path: path)
@@ -56,6 +59,10 @@ extension IgzipInflater: GzipDecoder {
                 isal_inflate_reset(state)
                 state.pointee.crc_flag = UInt32(ISAL_GZIP)
                 needsSecondMagicByte = state.pointee.avail_in == 1
+                hasCheckedHeaderFlags = false
+            }
+            if !hasCheckedHeaderFlags {
+                try checkHeaderFlags()
             }
 
             state.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -87,6 +94,26 @@ extension IgzipInflater: GzipDecoder {
 
     func finish() throws(InputError) {
         try members.finish()
+    }
+
+    /// Rejects a member whose flag byte (header byte 3) has a reserved bit set, as RFC 1952 requires and
+    /// zlib does; igzip 2.30 accepts it. The byte may arrive in a later input block than the header's start.
+    private func checkHeaderFlags() throws(InputError) {
+        let flagPosition: UInt64 = 3
+        let start = members.memberStartOffset
+        let intoMember = members.compressedOffset > start ? members.compressedOffset - start : 0
+        guard intoMember <= flagPosition else {
+            hasCheckedHeaderFlags = true
+            return
+        }
+        let distance = Int(flagPosition - intoMember)
+        guard distance < Int(state.pointee.avail_in), let next = state.pointee.next_in else { return }
+        hasCheckedHeaderFlags = true
+        let reservedFlags: UInt8 = 0xE0
+        if next[distance] & reservedFlags != 0 {
+            throw .corruptGzip(path: path, compressedOffset: members.memberStartOffset + flagPosition,
+                               reason: "unknown header flags set")
+        }
     }
 
     /// Whether igzip keeps decoded bytes that did not fit the last output buffer.

@@ -149,12 +149,19 @@ extension CategoryCounter {
                     forKey: .values, in: container,
                     debugDescription: "invalid category entry, or counts over \(SummaryFile.maxCount) in all")
             }
+            // Recording adds to `total`, which a crafted file could overflow.
+            guard !total.addingReportingOverflow(count).overflow else {
+                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "category counts overflow")
+            }
             bytes.withUnsafeBytes { record($0, count: count) }
         }
         let other = try container.decode(Int.self, forKey: .otherCount)
         guard other >= 0, other <= SummaryFile.maxCount - total else {
             throw DecodingError.dataCorruptedError(
                 forKey: .otherCount, in: container, debugDescription: "count \(other) is negative or too large")
+        }
+        guard !total.addingReportingOverflow(other).overflow else {
+            throw DecodingError.dataCorruptedError(forKey: .otherCount, in: container, debugDescription: "category counts overflow")
         }
         otherCount += other
         total += other

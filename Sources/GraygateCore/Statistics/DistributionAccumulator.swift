@@ -147,11 +147,12 @@ extension DistributionAccumulator {
             else { return false }
         }
         if isExact {
-            // The sketch is unused while exact, but must be empty, not a place for arbitrary data.
-            return exactValues.count == count && count <= exactLimit && sketch.count == 0 && sketch.isConsistent()
-                && exactValues.allSatisfy { $0.isFinite && $0 >= minimum && $0 <= maximum }
+            // The sketch is unused while exact, but must be empty, not a place for arbitrary data. Its layout is
+            // compared first because checking the stores converts the layout's values to integers.
+            return exactValues.count == count && count <= exactLimit && sketch.layout == layout && sketch.isConsistent()
+                && sketch.count == 0 && exactValues.allSatisfy { $0.isFinite && $0 >= minimum && $0 <= maximum }
         }
-        return exactValues.isEmpty && count > exactLimit && sketch.layout == layout && sketch.count == count
-            && sketch.isConsistent()
+        return exactValues.isEmpty && count > exactLimit && sketch.layout == layout && sketch.isConsistent()
+            && sketch.count == count
     }
 }

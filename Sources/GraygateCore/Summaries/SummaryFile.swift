@@ -102,6 +102,14 @@ public enum SummaryFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError.cannotOpen(path: path, reason: "the file is not readable")
         }
+        return try decode(data, path: path, configuration: configuration)
+    }
+
+    /// Decodes and checks the bytes of a summary file; `path` names the file in errors.
+    ///
+    /// - Throws: `SummaryError` naming the file and the problem; never traps on a damaged or crafted file.
+    static func decode(_ data: Data, path: String, configuration: Configuration) throws -> (summary: LogSummary, inputs: [String]) {
+        guard data.count <= maxBytes else { throw SummaryError(path: path, problem: "the file is larger than \(maxBytes >> 20) MB") }
         let json = try inflate(data, path: path)
 
         let envelope: Envelope
