@@ -36,12 +36,15 @@ final class MetricsPublisher: @unchecked Sendable {
                         + "metrics without authentication; add --metrics-allow-remote to serve them there anyway",
                     command: command)
             }
-            Terminal.writeStderr("graygate: notice: the metrics endpoint at \(address) is reachable from other machines "
-                + "and has no authentication and no TLS; limit who can connect with a firewall or network policy\n")
         }
         let errorLog: @Sendable (String) -> Void = { Terminal.writeStderr("graygate: \($0)\n") }
         let server = try MetricsServer(address: address, errorLog: errorLog) { [weak self] in self?.latest ?? "" }
         self.server = server
+        if !address.isLoopback {
+            // Printed once the server is up, so it names the port bound, also when port 0 asked for any.
+            Terminal.writeStderr("graygate: notice: the metrics endpoint at \(server.boundAddress) is reachable from other "
+                + "machines and has no authentication and no TLS; limit who can connect with a firewall or network policy\n")
+        }
         Terminal.writeStderr("graygate: serving metrics at http://\(server.boundAddress)/metrics\n")
     }
 

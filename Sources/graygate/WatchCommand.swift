@@ -107,7 +107,7 @@ enum WatchCommand {
         }
         let settings = try watchSettings(parser)
         let (analysis, showRejected) = try AnalyzeCommand.configuredAnalysis(parser, command: "watch")
-        var configuration = analysis.configuration
+        let configuration = analysis.configuration
         if settings.windowClock == .log && configuration.mapping.timestampPath == nil {
             throw UsageError(message: "--window-clock log needs a timestamp field; set mapping.timestamp.path", command: "watch")
         }
