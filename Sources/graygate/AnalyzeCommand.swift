@@ -108,6 +108,10 @@ enum AnalyzeCommand {
         .init(names: ["--no-annotations"], takesValue: false),
         .init(names: ["--summary"], takesValue: true),
         .init(names: ["--baseline"], takesValue: true),
+    ] + judgingOptions
+
+    /// The options that shape the verdict and the text report, shared with `watch`.
+    static let judgingOptions: [ArgumentParser.Option] = [
         .init(names: ["--fail-on"], takesValue: true),
         .init(names: ["--expected-gray-share"], takesValue: true),
         .init(names: ["--alpha"], takesValue: true),

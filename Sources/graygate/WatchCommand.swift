@@ -79,15 +79,7 @@ enum WatchCommand {
         .init(names: ["--junit"], takesValue: true),
         .init(names: ["--markdown"], takesValue: true),
         .init(names: ["--prometheus"], takesValue: true),
-        .init(names: ["--fail-on"], takesValue: true),
-        .init(names: ["--expected-gray-share"], takesValue: true),
-        .init(names: ["--alpha"], takesValue: true),
-        .init(names: ["--min-samples"], takesValue: true),
-        .init(names: ["--max-rejected-share"], takesValue: true),
-        .init(names: ["--quiet", "-q"], takesValue: false),
-        .init(names: ["--no-color"], takesValue: false),
-        .init(names: ["--help", "-h"], takesValue: false),
-    ]
+    ] + AnalyzeCommand.judgingOptions
 
     static func run(_ arguments: [String]) throws -> ExitCode {
         var parser = ArgumentParser(command: "watch", options: options)

@@ -135,7 +135,7 @@ public struct NumericField: Sendable, Equatable {
     }
 }
 
-/// The field that tells request lines from other log lines.
+/// The field that marks request lines among other log lines.
 public struct RequestFilter: Sendable, Equatable {
     public var path: FieldPath
 

@@ -580,7 +580,7 @@ private struct ConfigurationReader {
 
     /// Reads the keys of a `ValueTransform` from a field's entries; nil when the field has none.
     ///
-    /// `json` is a path inside a string that holds JSON; `split` is `{"separator": "|", "index": 2}`;
+    /// `json` is a path inside a string that contains JSON; `split` is `{"separator": "|", "index": 2}`;
     /// `regex` is a pattern whose capture `group` (default 1, or 0 without groups) is the value.
     private mutating func transform(_ entries: [String: JSONDocument], at path: String) -> ValueTransform? {
         var transform = ValueTransform()

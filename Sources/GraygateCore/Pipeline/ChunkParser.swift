@@ -120,7 +120,7 @@ struct ChunkParser {
         }
     }
 
-    /// The reason and detail of a line that is not a JSON object.
+    /// Returns the reason and detail of a line that is not a JSON object.
     static func rejection(of line: UnsafeRawBufferPointer, _ error: JSONSyntaxError) -> (RejectionReason, String) {
         if error.kind == .notAnObject {
             return (.notAnObject, "the line is \(describeTopLevelValue(line)), not an object")

@@ -40,7 +40,7 @@ public struct PipelineStatistics: Sendable, Equatable {
 /// input line numbers. Every accumulator merges exactly and order-independently, so the report is the same
 /// for any number of workers and any chunk size.
 ///
-/// A mapping with `events` parses on one thread whatever `workerCount` says: the two lines of a pair can
+/// A mapping with `events` parses on one thread whatever `workerCount` is, because the two lines of a pair can
 /// fall into chunks of different workers, and the pairing with its `max_pending` eviction must see the
 /// lines in input order to give the same result on every run. Reading and inflating still overlap parsing.
 struct ParallelSummarizer {

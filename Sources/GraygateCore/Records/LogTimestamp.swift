@@ -14,7 +14,7 @@ public enum TimestampUnit: String, Sendable, CaseIterable {
 enum LogTimestamp {
     /// Converts a number since the epoch to seconds.
     ///
-    /// The automatic unit tells the units apart by size, which is unambiguous for dates between 1973 and
+    /// The automatic unit distinguishes the units by size, which is unambiguous for dates between 1973 and
     /// 5138: 10¹¹ seconds is far in the future, while 10¹¹ milliseconds is early 1973.
     static func seconds(sinceEpoch value: Double, unit: TimestampUnit) -> Double? {
         guard value.isFinite, value >= 0 else { return nil }

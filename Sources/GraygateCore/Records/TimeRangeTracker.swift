@@ -3,8 +3,8 @@ import Glibc
 /// The earliest and latest of the timestamps of many lines, without parsing each one.
 ///
 /// RFC 3339 times in UTC of one layout (the same length, `Z` at the end, the same separator) sort as text
-/// in time order, so a line whose text lies between the earliest and latest texts so far changes nothing,
-/// and only texts that extend the range are kept. They are parsed once, when the range is read.
+/// in time order. A line whose text lies between the earliest and latest texts so far changes nothing, and
+/// only texts that extend the range are stored. They are parsed once, when the range is read.
 struct TimeRangeTracker {
     private var earliestText: [UInt8] = []
     private var latestText: [UInt8] = []

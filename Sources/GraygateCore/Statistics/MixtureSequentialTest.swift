@@ -34,7 +34,7 @@ struct MixtureSequentialTest: Sendable, Equatable {
         self.mixingScale = mixingScale
     }
 
-    /// The natural logarithm of the mixture likelihood ratio Λ of θ̂ against θ₀.
+    /// Returns the natural logarithm of the mixture likelihood ratio Λ of θ̂ against θ₀.
     func logLikelihoodRatio(against null: Double = 0) -> Double {
         let tauSquared = mixingScale * mixingScale
         let deviation = estimate - null
@@ -47,7 +47,7 @@ struct MixtureSequentialTest: Sendable, Equatable {
         min(0, -logLikelihoodRatio() / M_LN10)
     }
 
-    /// The half-width of the confidence sequence at level 1 − α: the θ₀ with Λ(θ₀) < 1/α.
+    /// Returns the half-width of the confidence sequence at level 1 − α: the θ₀ with Λ(θ₀) < 1/α.
     func halfWidth(alpha: Double) -> Double {
         let tauSquared = mixingScale * mixingScale
         let boundary = 2 * log(1 / alpha) + log((variance + tauSquared) / variance)

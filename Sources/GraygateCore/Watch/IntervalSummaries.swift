@@ -29,7 +29,7 @@ struct IntervalSummaries {
         retired = empty
     }
 
-    /// The interval number that `seconds` falls in.
+    /// Returns the interval number that `seconds` falls in.
     func interval(at seconds: Double) -> Int {
         Int((seconds / intervalSeconds).rounded(.down))
     }
@@ -62,7 +62,7 @@ struct IntervalSummaries {
         intervals.keys.sorted().reduce(into: retired) { $0.merge(intervals[$1]!) }  // Safe: the key was just read.
     }
 
-    /// The intervals of the window ending at the newest interval, or nil without a window.
+    /// Returns the merged intervals of the window ending at the newest interval, or nil without a window.
     func window() -> LogSummary? {
         guard windowIntervals != nil else { return nil }
         return intervals.keys.sorted().reduce(into: empty) { $0.merge(intervals[$1]!) }  // Safe: as above.
